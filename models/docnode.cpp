@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -196,6 +197,35 @@ std::size_t tokenStart(std::string_view text, std::size_t end)
     return i;
 }
 
+// Counts what a document holds without building it, and remembers where the document starts.
+class DocumentProbe final : public YAML::EventHandler {
+public:
+    int events = 0;
+    YAML::Mark start;
+    void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override { ++events; }
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++events; }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { ++events; }
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { ++events; }
+    void OnMapEnd() override {}
+};
+
+// Where a second document starts, if the text holds one. yaml-cpp's LoadAll can loop forever
+// on malformed input (",c:{" makes HandleNextDocument succeed without consuming anything),
+// so this asks for exactly two documents and no more.
+std::optional<YAML::Mark> secondDocument(const std::string& text)
+{
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    DocumentProbe first, second;
+    if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second) || second.events == 0)
+        return std::nullopt;
+    return second.start;
+}
+
 std::string cleanYamlMessage(const std::string& msg)
 {
     return msg.empty() ? std::string("not valid YAML") : "not valid YAML: " + msg;
@@ -225,9 +255,12 @@ std::optional<DocNode> parseDocument(std::string_view text, DocFormat format, Di
         }
     }
 
-    std::vector<YAML::Node> docs;
+    const std::string owned(text);
+    YAML::Node doc;
+    std::optional<YAML::Mark> second;
     try {
-        docs = YAML::LoadAll(std::string(text));
+        doc = YAML::Load(owned);
+        second = secondDocument(owned);
     } catch (const YAML::DeepRecursion& e) {
         diag.error(posOf(e.mark, {1, 1}), "nesting is too deep to read (over " + std::to_string(e.depth()) + " levels)");
         return std::nullopt;
@@ -238,16 +271,13 @@ std::optional<DocNode> parseDocument(std::string_view text, DocFormat format, Di
         diag.error({1, 1}, std::string("could not be read: ") + e.what());
         return std::nullopt;
     }
-
-    if (docs.empty())
-        return DocNode{}; // an empty file is an empty (null) document; the loader says what it wanted
-    if (docs.size() > 1)
-        diag.error(posOf(docs[1].Mark(), {1, 1}), "a file holds one document; this is a second one");
+    if (second)
+        diag.error(posOf(*second, {1, 1}), "a file holds one document; this is a second one");
 
     DocNode root;
     Converter converter(diag, limits);
     try {
-        if (!converter.convert(docs.front(), root, {1, 1}, 0))
+        if (!converter.convert(doc, root, {1, 1}, 0))
             return std::nullopt;
     } catch (const std::exception& ex) {
         diag.error({1, 1}, std::string("could not be read: ") + ex.what());
