@@ -67,8 +67,8 @@ int validateCommand(const QStringList& args, std::FILE* out, std::FILE* err)
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
     const QCommandLineOption runbooksOption(QStringLiteral("runbooks"), QString(), QStringLiteral("DIR"));
     const QCommandLineOption noLibraryOption(QStringLiteral("no-library"));
-    const QCommandLineOption quietOption({QStringLiteral("q"), QStringLiteral("quiet")});
-    const QCommandLineOption helpOption({QStringLiteral("h"), QStringLiteral("help")});
+    const QCommandLineOption quietOption(QStringList{QStringLiteral("q"), QStringLiteral("quiet")});
+    const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")});
     parser.addOptions({runbooksOption, noLibraryOption, quietOption, helpOption});
     parser.addPositionalArgument(QStringLiteral("files"), QString());
 

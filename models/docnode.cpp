@@ -75,10 +75,13 @@ public:
 
     bool convert(const YAML::Node& in, DocNode& out, SourcePos fallback, int depth)
     {
-        if (++m_nodes > m_limits.maxNodes) {
+        if (++m_nodes > m_limits.maxNodes || m_bytes > m_limits.maxExpandedBytes) {
             m_diag.error(posOf(in.Mark(), fallback),
-                         "the document expands to more than " + std::to_string(m_limits.maxNodes)
-                             + " values (nested YAML aliases?); refusing to load it");
+                         m_nodes > m_limits.maxNodes
+                             ? "the document expands to more than " + std::to_string(m_limits.maxNodes)
+                                   + " values (nested YAML aliases?); refusing to load it"
+                             : "the document expands to more than " + std::to_string(m_limits.maxExpandedBytes >> 20)
+                                   + " MB of text (YAML aliases of long strings?); refusing to load it");
             return false;
         }
         if (depth > m_limits.maxDepth) {
@@ -95,6 +98,7 @@ public:
         case YAML::NodeType::Scalar:
             out.kind = DocNode::Kind::Scalar;
             out.scalar = in.Scalar();
+            m_bytes += out.scalar.size();
             out.quoted = in.Tag() == "!";
             return true;
         case YAML::NodeType::Sequence:
@@ -116,6 +120,7 @@ public:
                     return false;
                 }
                 entry.key = it->first.Scalar();
+                m_bytes += entry.key.size();
                 if (const DocNode::Entry* first = findEntry(out, entry.key)) {
                     m_diag.error(entry.keyPos, "duplicate key \"" + entry.key + "\" (first given at line "
                                                    + std::to_string(first->keyPos.line) + ")");
@@ -147,6 +152,7 @@ private:
     Diagnostics& m_diag;
     const DocLimits& m_limits;
     std::size_t m_nodes = 0;
+    std::size_t m_bytes = 0;
 };
 
 // Checks JSON syntax strictly without building a DOM, so errors get nlohmann's exact position.

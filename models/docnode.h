@@ -47,6 +47,8 @@ struct DocLimits {
     std::size_t maxFileBytes = 10 * 1024 * 1024;
     // Aliases let a few lines of YAML stand for billions of nodes; expansion stops here.
     std::size_t maxNodes = 250'000;
+    // ... and a few aliases of one long string stand for gigabytes of text.
+    std::size_t maxExpandedBytes = 32 * 1024 * 1024;
     int maxDepth = 64;
 };
 

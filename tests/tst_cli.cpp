@@ -53,7 +53,7 @@ private slots:
         write(file(QStringLiteral("good.yaml")),
               "environments:\n  - name: qa\n    hops:\n      - {id: lb, kind: load_balancer}\n      - {id: db, kind: database}\n");
         write(file(QStringLiteral("bad.yaml")),
-              "environments:\n  - name: qa\n    hops:\n      - {id: lb, kind: load_balancer, nxt: [db]}\n      - {id: lb, kind: databse}\n");
+              "environments:\n  - name: broken\n    hops:\n      - {id: lb, kind: load_balancer, nxt: [db]}\n      - {id: lb, kind: databse}\n");
         write(file(QStringLiteral("warn.yaml")),
               "environments:\n  - name: qa\n    hops:\n      - id: lb\n        kind: load_balancer\n        checks:\n"
               "          - {name: up, tcp: {host: h, port: 1}, remedy: no-such-runbook}\n");
@@ -109,7 +109,7 @@ private slots:
     {
         const Result r = runHopscope({QStringLiteral("validate"), QStringLiteral("--no-library"), file(QStringLiteral("warn.yaml"))});
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.err.trimmed(), file(QStringLiteral("warn.yaml")) + QStringLiteral(":7:61: warning: remedy \"no-such-runbook\" names no loaded runbook"));
+        QCOMPARE(r.err.trimmed(), file(QStringLiteral("warn.yaml")) + QStringLiteral(":7:57: warning: remedy \"no-such-runbook\" names no loaded runbook"));
     }
 
     void everyProblemInEveryFile()
@@ -119,11 +119,11 @@ private slots:
         QCOMPARE(r.exitCode, 1);
         const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         const QString bad = file(QStringLiteral("bad.yaml"));
-        QCOMPARE(lines.value(0), bad + QStringLiteral(":4:43: error: unknown key \"nxt\" in a hop; did you mean \"next\"?"));
+        QCOMPARE(lines.value(0), bad + QStringLiteral(":4:39: error: unknown key \"nxt\" in a hop; did you mean \"next\"?"));
         QVERIFY2(lines.value(1).startsWith(bad + QStringLiteral(":5:14: error: duplicate hop id \"lb\"")), qPrintable(lines.value(1)));
         QVERIFY2(lines.value(2).startsWith(bad + QStringLiteral(":5:24: error: unknown hop kind \"databse\"")), qPrintable(lines.value(2)));
         QCOMPARE(lines.value(3), file(QStringLiteral("missing.yaml")) + QStringLiteral(":1:1: error: no such file"));
-        QVERIFY2(lines.value(4).startsWith(file(QStringLiteral("broken.json")) + QStringLiteral(":2:18: error: not valid JSON")), qPrintable(lines.value(4)));
+        QVERIFY2(lines.value(4).startsWith(file(QStringLiteral("broken.json")) + QStringLiteral(":2:17: error: not valid JSON")), qPrintable(lines.value(4)));
         QCOMPARE(lines.value(5), QStringLiteral("4 files checked: 5 errors, 0 warnings"));
         QCOMPARE(lines.size(), 6);
     }

@@ -28,7 +28,7 @@ private slots:
         QCOMPARE(catalog.addDirectory(dir.path().toStdString()), 3);
         QCOMPARE(catalog.ids(), (std::vector<std::string>{"migrate", "redeploy"}));
         QVERIFY(catalog.find("redeploy"));
-        QCOMPARE(catalog.find("redeploy")->steps.front().kind, Step::Kind::Command);
+        QCOMPARE(int(catalog.find("redeploy")->steps.front().kind), int(Step::Kind::Command));
         QVERIFY(!catalog.find("nope"));
         QCOMPARE(catalog.forHopKind(HopKind::Database).size(), std::size_t(1));
         QCOMPARE(catalog.forHopKind(HopKind::Dns).size(), std::size_t(0));
