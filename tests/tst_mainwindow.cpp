@@ -1,0 +1,687 @@
+// The main window and what it is built from: the workspace, the item models, the map's
+// layout and items, the inspector. Runs offscreen; fixtures are written to a temporary dir
+// so the test does not depend on the bundled example's exact content.
+#include "checksmodel.h"
+#include "diagnosticsmodel.h"
+#include "edgeitem.h"
+#include "environmentlistmodel.h"
+#include "hopinspector.h"
+#include "hopitem.h"
+#include "hoptext.h"
+#include "mainactions.h"
+#include "mainwindow.h"
+#include "recentfilesmenu.h"
+#include "settings.h"
+#include "topologylayout.h"
+#include "topologyscene.h"
+#include "topologyview.h"
+#include "translations.h"
+#include "workspace.h"
+#include "workspacesummary.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDockWidget>
+#include <QFile>
+#include <QImage>
+#include <QListView>
+#include <QPainter>
+#include <QPalette>
+#include <QSaveFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace hopscope;
+
+namespace {
+
+// Plain literals, not raw strings: moc (6.4) cannot read past a raw string.
+// A single path, one hop of each kind, with each probe kind once.
+const char* const kQaFile = 
+    "environments:\n"
+    "  - name: qa\n"
+    "    description: One path, one hop of each kind.\n"
+    "    hops:\n"
+    "      - id: dns\n"
+    "        kind: dns\n"
+    "        title: app.example.test\n"
+    "        checks:\n"
+    "          - name: resolves\n"
+    "            dns: {name: app.example.test, server: \"127.0.0.1:15353\"}\n"
+    "            expect: addresses_match == true\n"
+    "      - id: lb\n"
+    "        kind: load_balancer\n"
+    "        title: listener :18080\n"
+    "        checks:\n"
+    "          - name: health through the host rule\n"
+    "            http: {url: \"http://127.0.0.1:18080/health\", headers: {Host: app.example.test}, timeout: 3s}\n"
+    "            expect: [\"status == 200\", \"latency_ms < 2000\"]\n"
+    "            warn: latency_ms < 150\n"
+    "            remedy: fix-default-action\n"
+    "      - id: targets\n"
+    "        kind: target_group\n"
+    "        checks:\n"
+    "          - name: target port open\n"
+    "            tcp: {host: 127.0.0.1, port: 18081}\n"
+    "            expect: connected == true\n"
+    "      - id: app\n"
+    "        kind: containers\n"
+    "        checks:\n"
+    "          - name: running\n"
+    "            command: [labctl, service, status, --json]\n"
+    "            expect: exit_code == 0\n"
+    "      - id: migrate\n"
+    "        kind: migration_job\n"
+    "      - id: db\n"
+    "        kind: database\n"
+    "        checks:\n"
+    "          - name: tables exist\n"
+    "            postgres: {dsn: \"postgresql://app:hunter2@127.0.0.1:55432/app\", required_tables: [users, application_logs]}\n"
+    "            expect: len(missing_tables) == 0\n";
+
+// Blue/green: the listener forwards to two target groups that meet again at the database.
+const char* const kBlueGreenFile = 
+    "environments:\n"
+    "  - name: prod\n"
+    "    description: Blue/green.\n"
+    "    protected: true\n"
+    "    hops:\n"
+    "      - id: dns\n"
+    "        kind: dns\n"
+    "      - id: lb\n"
+    "        kind: load_balancer\n"
+    "        next: [tg-blue, tg-green]\n"
+    "      - id: tg-blue\n"
+    "        kind: target_group\n"
+    "        next: [app-blue]\n"
+    "      - id: tg-green\n"
+    "        kind: target_group\n"
+    "        next: [app-green]\n"
+    "      - id: app-blue\n"
+    "        kind: containers\n"
+    "        next: [db]\n"
+    "      - id: app-green\n"
+    "        kind: containers\n"
+    "        next: [db]\n"
+    "      - id: db\n"
+    "        kind: database\n";
+
+// Line 5, column 15: a hop kind that does not exist.
+const char* const kBadFile = 
+    "environments:\n"
+    "  - name: broken\n"
+    "    hops:\n"
+    "      - id: dns\n"
+    "        kind: dnz\n";
+
+Hop hop(const std::string& id, HopKind kind, std::vector<std::string> downstream)
+{
+    Hop h;
+    h.id = id;
+    h.kind = kind;
+    h.downstream = std::move(downstream);
+    return h;
+}
+
+Environment blueGreen()
+{
+    Environment env;
+    env.name = "prod";
+    env.hops = {hop("dns", HopKind::Dns, {"lb"}),
+                hop("lb", HopKind::LoadBalancer, {"tg-blue", "tg-green"}),
+                hop("tg-blue", HopKind::TargetGroup, {"app-blue"}),
+                hop("tg-green", HopKind::TargetGroup, {"app-green"}),
+                hop("app-blue", HopKind::Containers, {"db"}),
+                hop("app-green", HopKind::Containers, {"db"}),
+                hop("db", HopKind::Database, {})};
+    return env;
+}
+
+Check check(CheckKind kind, decltype(Check::probe) probe)
+{
+    Check c;
+    c.name = "c";
+    c.kind = kind;
+    c.probe = std::move(probe);
+    return c;
+}
+
+int linkCount(const Environment& env)
+{
+    int links = 0;
+    for (const Hop& h : env.hops)
+        links += static_cast<int>(h.downstream.size());
+    return links;
+}
+
+QStringList listNames(const QAbstractItemModel& model)
+{
+    QStringList names;
+    for (int row = 0; row < model.rowCount(); ++row)
+        names << model.index(row, 0).data().toString();
+    return names;
+}
+
+// Replaces a file the way editors that save atomically do: a new file renamed over the old.
+void saveAtomically(const QString& path, const QByteArray& content)
+{
+    QSaveFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+    QVERIFY(file.commit());
+}
+
+void writeInPlace(const QString& path, const QByteArray& content)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(content);
+}
+
+} // namespace
+
+class TestMainWindow final : public QObject {
+    Q_OBJECT
+
+private:
+    QString fixture(const QString& name, const char* content)
+    {
+        const QString path = m_dir->filePath(name);
+        writeInPlace(path, QByteArray(content));
+        return path;
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+
+private slots:
+    void initTestCase()
+    {
+        installTranslations(QCoreApplication::instance());
+    }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
+
+    // --- layout, without a scene ---------------------------------------------------------
+
+    void layoutPointsEveryLinkRight()
+    {
+        const Environment env = blueGreen();
+        const TopologyLayout layout = layoutTopology(env);
+        QCOMPARE(layout.placements.size(), env.hops.size());
+        QCOMPARE(static_cast<int>(layout.links.size()), linkCount(env));
+        for (const auto& link : layout.links) {
+            QVERIFY(!link.backwards);
+            QVERIFY(layout.placements[link.from].column < layout.placements[link.to].column);
+        }
+        QCOMPARE(layout.columnCount, 5);
+        QCOMPARE(layout.placements[6].column, 4);  // db: the longest path, not the shortest
+    }
+
+    void layoutPutsBranchesInParallelLanes()
+    {
+        const TopologyLayout layout = layoutTopology(blueGreen());
+        const auto& p = layout.placements;
+        QCOMPARE(p[2].column, p[3].column);  // tg-blue, tg-green
+        QVERIFY(p[2].row < p[3].row);        // blue above green, as the file lists them
+        QCOMPARE(p[4].row, p[2].row);        // each lane runs straight on
+        QCOMPARE(p[5].row, p[3].row);
+        QCOMPARE(p[0].row, p[6].row);        // the path meets again on the centre line
+    }
+
+    void layoutSurvivesCyclesAndUnknownIds()
+    {
+        Environment env;
+        env.hops = {hop("a", HopKind::Dns, {"b", "nowhere", "a"}), hop("b", HopKind::Custom, {"a"})};
+        const TopologyLayout layout = layoutTopology(env);
+        QCOMPARE(layout.links.size(), std::size_t(2));
+        QVERIFY(!layout.links[0].backwards);
+        QVERIFY(layout.links[1].backwards);
+        QCOMPARE(layout.placements[1].column, 1);
+    }
+
+    // --- text ---------------------------------------------------------------------------
+
+    void probeSummary_data()
+    {
+        QTest::addColumn<int>("which");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("http") << 0 << QStringLiteral("http GET http://127.0.0.1:18080/health · Host: app.example.test");
+        QTest::newRow("tcp") << 1 << QStringLiteral("tcp 127.0.0.1:18081");
+        QTest::newRow("postgres") << 2 << QStringLiteral("postgres required tables: users, application_logs");
+        QTest::newRow("command") << 3 << QStringLiteral("command labctl service status --json");
+        QTest::newRow("secret header") << 4 << QStringLiteral("http GET http://x.test/ · Authorization: ••••");
+        QTest::newRow("dns") << 5 << QStringLiteral("dns A app.example.test via 127.0.0.1:15353");
+    }
+
+    void probeSummary()
+    {
+        QFETCH(int, which);
+        QFETCH(QString, expected);
+        HttpProbe health;
+        health.url = "http://127.0.0.1:18080/health";
+        health.headers = {{"Host", "app.example.test"}};
+        PostgresProbe tables;
+        tables.builtin = PostgresProbe::Builtin::RequiredTables;
+        tables.requiredTables = {"users", "application_logs"};
+        CommandProbe status;
+        status.argv = {"labctl", "service", "status", "--json"};
+        HttpProbe secret;
+        secret.url = "http://x.test/";
+        secret.headers = {{"Authorization", "Bearer abc"}};
+        DnsProbe dns;
+        dns.name = "app.example.test";
+        dns.server = "127.0.0.1:15353";
+        const std::vector<Check> checks{
+            check(CheckKind::Http, health),       check(CheckKind::Tcp, TcpProbe{"127.0.0.1", 18081}),
+            check(CheckKind::Postgres, tables),   check(CheckKind::Command, status),
+            check(CheckKind::Http, secret),       check(CheckKind::Dns, dns),
+        };
+        QCOMPARE(HopText::probeSummary(checks[static_cast<std::size_t>(which)]), expected);
+    }
+
+    void maskDsn_data()
+    {
+        QTest::addColumn<QString>("dsn");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("url") << QStringLiteral("postgresql://app:hunter2@db:5432/app")
+                             << QStringLiteral("postgresql://app:••••@db:5432/app");
+        QTest::newRow("reference") << QStringLiteral("postgresql://app:${db_password}@db/app")
+                                   << QStringLiteral("postgresql://app:${db_password}@db/app");
+        QTest::newRow("keywords") << QStringLiteral("host=db password=hunter2 dbname=app")
+                                  << QStringLiteral("host=db password=•••• dbname=app");
+        QTest::newRow("no password") << QStringLiteral("postgresql://app@db/app") << QStringLiteral("postgresql://app@db/app");
+    }
+
+    void maskDsn()
+    {
+        QFETCH(QString, dsn);
+        QFETCH(QString, shown);
+        QCOMPARE(HopText::maskDsn(dsn), shown);
+    }
+
+    // --- models -------------------------------------------------------------------------
+
+    void environmentModelFollowsTheWorkspace()
+    {
+        Workspace workspace;
+        EnvironmentListModel model(&workspace);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        const QString qa = fixture(QStringLiteral("qa.yaml"), kQaFile);
+        const QString prod = fixture(QStringLiteral("prod.yaml"), kBlueGreenFile);
+        workspace.open({qa, prod});
+        QCOMPARE(listNames(model), (QStringList{QStringLiteral("qa"), QStringLiteral("prod")}));
+
+        const QModelIndex prodRow = model.index(1, 0);
+        QCOMPARE(prodRow.data(EnvironmentListModel::ProtectedRole).toBool(), true);
+        QCOMPARE(prodRow.data(EnvironmentListModel::FilePathRole).toString(), prod);
+        QCOMPARE(prodRow.data(EnvironmentListModel::HopCountRole).toInt(), 7);
+        QVERIFY(prodRow.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Blue/green.")));
+        QVERIFY(prodRow.data(Qt::ToolTipRole).toString().contains(QStringLiteral("prod.yaml")));
+        QVERIFY(prodRow.data(Qt::ToolTipRole).toString().contains(QStringLiteral("7 hops")));
+        QCOMPARE(model.find(prod, QStringLiteral("prod")), prodRow);
+
+        // A reload that changes the number of environments, then one that does not.
+        writeInPlace(qa, QByteArray(kQaFile) + QByteArray(kBlueGreenFile).mid(QByteArray("environments:\n").size())
+                                                   .replace("name: prod", "name: qa2"));
+        workspace.reload(qa);
+        QCOMPARE(listNames(model), (QStringList{QStringLiteral("qa"), QStringLiteral("qa2"), QStringLiteral("prod")}));
+        workspace.reload(qa);
+        QCOMPARE(model.rowCount(), 3);
+
+        workspace.close(qa);
+        QCOMPARE(listNames(model), QStringList{QStringLiteral("prod")});
+        workspace.closeAll();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void badFileShowsInProblemsWhileGoodFileLoads()
+    {
+        Workspace workspace;
+        EnvironmentListModel environments(&workspace);
+        DiagnosticsModel problems(&workspace);
+        QAbstractItemModelTester tester(&problems, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        const QString bad = fixture(QStringLiteral("bad.yaml"), kBadFile);
+        const QString good = fixture(QStringLiteral("good.yaml"), kQaFile);
+        workspace.open({bad, good});
+
+        QVERIFY(environments.find(good, QStringLiteral("qa")).isValid());
+        QVERIFY(environments.find(bad, QStringLiteral("broken")).isValid());  // its sound parts load too
+        QVERIFY(problems.rowCount() >= 1);
+        const QModelIndex first = problems.index(0, 0);
+        QCOMPARE(first.data(DiagnosticsModel::SeverityRole).toInt(), static_cast<int>(Severity::Error));
+        QCOMPARE(problems.index(0, DiagnosticsModel::FileColumn).data().toString(), QStringLiteral("bad.yaml"));
+        QCOMPARE(problems.index(0, DiagnosticsModel::LocationColumn).data().toString(), QStringLiteral("5:15"));
+        QVERIFY(problems.index(0, DiagnosticsModel::MessageColumn).data().toString().contains(QStringLiteral("dnz")));
+        QVERIFY(first.data(DiagnosticsModel::FormattedRole).toString().startsWith(bad + QStringLiteral(":5:15: error:")));
+        QCOMPARE(WorkspaceSummary::problemsTitle(workspace), QStringLiteral("Problems (%1)").arg(problems.rowCount()));
+
+        // Fixing the file clears its problems.
+        writeInPlace(bad, QByteArray(kBadFile).replace("dnz", "dns"));
+        workspace.reload(bad);
+        for (int row = 0; row < problems.rowCount(); ++row)
+            QVERIFY(problems.index(row, 0).data(DiagnosticsModel::FilePathRole).toString() != bad);
+        QCOMPARE(workspace.problemCount(Severity::Error), 0);
+    }
+
+    void missingFileIsAProblemNotACrash()
+    {
+        Workspace workspace;
+        DiagnosticsModel problems(&workspace);
+        workspace.open(m_dir->filePath(QStringLiteral("not-there.yaml")));
+        QCOMPARE(workspace.files().size(), std::size_t(1));
+        QVERIFY(problems.rowCount() >= 1);
+    }
+
+    void checksModelShowsProbesAndConditions()
+    {
+        Workspace workspace;
+        workspace.open(fixture(QStringLiteral("qa.yaml"), kQaFile));
+        const Hop* lb = workspace.files().front()->environments.front().hop("lb");
+        QVERIFY(lb);
+
+        ChecksModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setHop(*lb);
+        QCOMPARE(model.rowCount(), 1);
+        const QModelIndex row = model.index(0, 0);
+        QCOMPARE(row.data().toString(), QStringLiteral("health through the host rule"));
+        QCOMPARE(model.index(0, ChecksModel::DetailColumn).data().toString(), QStringLiteral("not probed yet"));
+
+        QStringList details;
+        for (int i = 0; i < model.rowCount(row); ++i)
+            details << model.index(i, 0, row).data().toString() + QStringLiteral(": ")
+                    + model.index(i, 1, row).data().toString();
+        QCOMPARE(details, (QStringList{
+                              QStringLiteral("probe: http GET http://127.0.0.1:18080/health · Host: app.example.test"),
+                              QStringLiteral("expect: status == 200"),
+                              QStringLiteral("expect: latency_ms < 2000"),
+                              QStringLiteral("warn unless: latency_ms < 150"),
+                              QStringLiteral("remedy: fix-default-action"),
+                              QStringLiteral("timeout: 3s"),
+                          }));
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void settingsSignalOnlyOnChange()
+    {
+        Settings settings(m_dir->filePath(QStringLiteral("settings.ini")));
+        QSignalSpy recent(&settings, &Settings::recentFilesChanged);
+        QSignalSpy geometry(&settings, &Settings::windowGeometryChanged);
+
+        settings.addRecentFile(QStringLiteral("/tmp/a.yaml"));
+        settings.addRecentFile(QStringLiteral("/tmp/a.yaml"));
+        QCOMPARE(recent.count(), 1);
+        settings.addRecentFile(QStringLiteral("/tmp/b.yaml"));
+        QCOMPARE(settings.recentFiles(), (QStringList{QStringLiteral("/tmp/b.yaml"), QStringLiteral("/tmp/a.yaml")}));
+        for (int i = 0; i < 2 * Settings::MaxRecentFiles; ++i)
+            settings.addRecentFile(QStringLiteral("/tmp/%1.yaml").arg(i));
+        QCOMPARE(settings.recentFiles().size(), Settings::MaxRecentFiles);
+        settings.clearRecentFiles();
+        recent.clear();
+        settings.clearRecentFiles();
+        QCOMPARE(recent.count(), 0);
+
+        settings.setWindowGeometry(QByteArrayLiteral("g"));
+        settings.setWindowGeometry(QByteArrayLiteral("g"));
+        QCOMPARE(geometry.count(), 1);
+    }
+
+    // --- the map ------------------------------------------------------------------------
+
+    void sceneDrawsACardPerHopAndAnArrowPerLink()
+    {
+        TopologyScene scene;
+        const Environment env = blueGreen();
+        scene.setEnvironment(env);
+
+        const QList<HopItem*> cards = scene.hopItems();
+        QCOMPARE(cards.size(), static_cast<qsizetype>(env.hops.size()));
+        QCOMPARE(scene.edgeItems().size(), static_cast<qsizetype>(linkCount(env)));
+        int hopItemsInScene = 0;
+        const QList<QGraphicsItem*> items = scene.items();
+        for (QGraphicsItem* item : items)
+            hopItemsInScene += qgraphicsitem_cast<HopItem*>(item) ? 1 : 0;
+        QCOMPARE(hopItemsInScene, cards.size());
+
+        for (EdgeItem* edge : scene.edgeItems())
+            QVERIFY(edge->source()->x() < edge->destination()->x());
+        HopItem* blue = scene.hopItem(QStringLiteral("tg-blue"));
+        HopItem* green = scene.hopItem(QStringLiteral("tg-green"));
+        QCOMPARE(blue->x(), green->x());
+        QVERIFY(blue->y() < green->y());
+        QVERIFY(!blue->collidesWithItem(green));
+        QCOMPARE(blue->status(), HopStatus::NotProbed);
+        QCOMPARE(blue->keyFigure(), QStringLiteral("not probed yet"));
+    }
+
+    void sceneKeepsTheSelectedHopAcrossRedraws()
+    {
+        TopologyScene scene;
+        QSignalSpy selected(&scene, &TopologyScene::hopSelected);
+        scene.setEnvironment(blueGreen());
+        scene.selectHop(QStringLiteral("tg-green"));
+        QCOMPARE(selected.count(), 1);
+        QCOMPARE(selected.last().at(0).toString(), QStringLiteral("tg-green"));
+
+        scene.setEnvironment(blueGreen());
+        QCOMPARE(scene.selectedHop(), QStringLiteral("tg-green"));
+
+        scene.selectNeighbour(Qt::LeftArrow);
+        QCOMPARE(scene.selectedHop(), QStringLiteral("lb"));
+        scene.selectHop(QString());
+        QCOMPARE(selected.last().at(0).toString(), QString());
+    }
+
+    void viewZoomIsClampedAndFitsUntilTheUserZooms()
+    {
+        TopologyScene scene;
+        scene.setEnvironment(blueGreen());
+        TopologyView view(&scene);
+        view.resize(800, 500);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.isFitting());
+        QVERIFY(view.zoom() <= 1.0);
+        QVERIFY(view.viewport()->rect().contains(view.mapFromScene(scene.itemsBoundingRect()).boundingRect()));
+
+        view.setZoom(100);
+        QCOMPARE(view.zoom(), TopologyView::MaxZoom);
+        QVERIFY(!view.isFitting());
+        view.setZoom(0.001);
+        QCOMPARE(view.zoom(), TopologyView::MinZoom);
+        view.resize(900, 600);
+        QCOMPARE(view.zoom(), TopologyView::MinZoom);  // the user's zoom survives a resize
+        view.fitToWindow();
+        QVERIFY(view.isFitting());
+        QVERIFY(view.zoom() > TopologyView::MinZoom);
+    }
+
+    void cardsFollowThePalette()
+    {
+        TopologyScene scene;
+        scene.setEnvironment(blueGreen());
+        HopItem* card = scene.hopItems().first();
+        QImage light(card->boundingRect().size().toSize(), QImage::Format_ARGB32);
+        QImage dark(light.size(), light.format());
+
+        QPalette palette;
+        palette.setColor(QPalette::Base, Qt::white);
+        palette.setColor(QPalette::Text, Qt::black);
+        scene.setPalette(palette);
+        light.fill(Qt::transparent);
+        QPainter painter(&light);
+        painter.translate(-card->boundingRect().topLeft());
+        card->paint(&painter, nullptr, nullptr);
+        painter.end();
+
+        palette.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+        palette.setColor(QPalette::Text, Qt::white);
+        scene.setPalette(palette);
+        dark.fill(Qt::transparent);
+        painter.begin(&dark);
+        painter.translate(-card->boundingRect().topLeft());
+        card->paint(&painter, nullptr, nullptr);
+        painter.end();
+
+        const QPoint middle(light.width() / 2, light.height() / 2 + 8);
+        QCOMPARE(light.pixelColor(middle), QColor(Qt::white));
+        QCOMPARE(dark.pixelColor(middle), QColor(0x20, 0x20, 0x20));
+    }
+
+    // --- the window ---------------------------------------------------------------------
+
+    void windowShowsFilesEnvironmentsAndProblems()
+    {
+        Settings settings(m_dir->filePath(QStringLiteral("settings.ini")));
+        Workspace workspace;
+        MainWindow window(&workspace, &settings);
+        QAbstractItemModelTester tester(window.environmentModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QString good = fixture(QStringLiteral("lab.yaml"), kQaFile);
+        const QString prod = fixture(QStringLiteral("prod.yaml"), kBlueGreenFile);
+        const QString bad = fixture(QStringLiteral("bad.yaml"), kBadFile);
+        window.openFiles({good, prod, bad});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        QCOMPARE(listNames(*window.environmentModel()),
+                 (QStringList{QStringLiteral("qa"), QStringLiteral("prod"), QStringLiteral("broken")}));
+        QCOMPARE(window.environmentView()->currentIndex().row(), 0);  // the first environment, at start
+        QCOMPARE(window.scene()->hopItems().size(), 6);
+        QCOMPARE(window.windowTitle(), QStringLiteral("lab.yaml and 2 more"));
+        const int problems = window.diagnosticsModel()->rowCount();
+        QCOMPARE(window.problemsDock()->windowTitle(), QStringLiteral("Problems (%1)").arg(problems));
+        // The fixture's literal password earns a warning, the bad hop kind an error.
+        QCOMPARE(window.statusText(), QStringLiteral("3 environments from 3 files · 1 error, 1 warning"));
+        QCOMPARE(settings.recentFiles().first(), bad);
+        QCOMPARE(window.view()->accessibleName(), QStringLiteral("Topology map"));
+        QCOMPARE(window.environmentView()->accessibleName(), QStringLiteral("Environments"));
+
+        QVERIFY(window.selectEnvironment(prod, QStringLiteral("prod")));
+        QCOMPARE(window.scene()->hopItems().size(), 7);
+        QCOMPARE(window.scene()->edgeItems().size(), 7);  // dns→lb, lb→blue and green, two per lane
+
+        window.close();
+        QVERIFY(!settings.windowGeometry().isEmpty());
+        QVERIFY(!settings.windowState().isEmpty());
+    }
+
+    void clickingAHopFillsTheInspector()
+    {
+        Settings settings(m_dir->filePath(QStringLiteral("settings.ini")));
+        Workspace workspace;
+        MainWindow window(&workspace, &settings);
+        window.openFiles({fixture(QStringLiteral("qa.yaml"), kQaFile)});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        HopItem* targets = window.scene()->hopItem(QStringLiteral("targets"));
+        QVERIFY(targets);
+        const QPoint at = window.view()->mapFromScene(targets->scenePos());
+        QTest::mouseClick(window.view()->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(window.scene()->selectedHop(), QStringLiteral("targets"));
+
+        HopInspector* inspector = window.inspector();
+        QCOMPARE(inspector->hopId(), QStringLiteral("targets"));
+        ChecksModel* checks = inspector->checksModel();
+        QCOMPARE(checks->rowCount(), 1);
+        const QModelIndex check = checks->index(0, 0);
+        QCOMPARE(check.data().toString(), QStringLiteral("target port open"));
+        QCOMPARE(checks->index(0, 1, check).data().toString(), QStringLiteral("tcp 127.0.0.1:18081"));
+
+        inspector->copySummary();
+        const QString copied = QGuiApplication::clipboard()->text();
+        QVERIFY2(copied.contains(QStringLiteral("tcp 127.0.0.1:18081")), qPrintable(copied));
+        QVERIFY(copied.contains(QStringLiteral("not probed yet")));
+
+        // The database's password never reaches the screen.
+        window.scene()->selectHop(QStringLiteral("db"));
+        QCOMPARE(inspector->hopId(), QStringLiteral("db"));
+        QVERIFY(!inspector->summaryText().contains(QStringLiteral("hunter2")));
+        QVERIFY(inspector->summaryText().contains(QStringLiteral("postgres required tables: users, application_logs")));
+    }
+
+    void fileMenuOpensRecentAndCloses()
+    {
+        Settings settings(m_dir->filePath(QStringLiteral("settings.ini")));
+        Workspace workspace;
+        MainWindow window(&workspace, &settings);
+        const QString qa = fixture(QStringLiteral("qa.yaml"), kQaFile);
+        const QString prod = fixture(QStringLiteral("prod.yaml"), kBlueGreenFile);
+        settings.setRecentFiles({prod, qa});
+
+        auto* recent = window.findChild<RecentFilesMenu*>();
+        QVERIFY(recent);
+        const QList<QAction*> entries = recent->actions();
+        QVERIFY(entries.size() >= 2);
+        QCOMPARE(entries.first()->toolTip(), prod);
+        entries.first()->trigger();
+        QCOMPARE(listNames(*window.environmentModel()), QStringList{QStringLiteral("prod")});
+        QCOMPARE(window.windowTitle(), QStringLiteral("prod.yaml"));
+
+        window.actions()->closeFile->trigger();
+        QCOMPARE(window.environmentModel()->rowCount(), 0);
+        QVERIFY(window.scene()->hopItems().isEmpty());
+        QVERIFY(!window.inspector()->hasHop());
+        QCOMPARE(window.statusText(), QStringLiteral("No files open"));
+        QVERIFY(!window.actions()->reload->isEnabled());
+    }
+
+    void watchedFileReloadsOnChange()
+    {
+        Settings settings(m_dir->filePath(QStringLiteral("settings.ini")));
+        Workspace workspace;
+        workspace.setReloadDelay(std::chrono::milliseconds(20));
+        MainWindow window(&workspace, &settings);
+        const QString path = fixture(QStringLiteral("prod.yaml"), kBlueGreenFile);
+        window.openFiles({path});
+        window.scene()->selectHop(QStringLiteral("tg-green"));
+        QSignalSpy reloaded(&workspace, &Workspace::fileReloaded);
+
+        // Written in place: the file's own watch sees it.
+        writeInPlace(path, QByteArray(kBlueGreenFile).replace("kind: database", "kind: database\n        title: Main DB"));
+        QTRY_COMPARE(reloaded.count(), 1);
+        QCOMPARE(window.scene()->hopItem(QStringLiteral("db"))->title(), QStringLiteral("Main DB"));
+        QCOMPARE(window.scene()->selectedHop(), QStringLiteral("tg-green"));  // the user's place is kept
+
+        // Saved atomically, twice: the watch must come back after the first rename.
+        saveAtomically(path, QByteArray(kBlueGreenFile).replace("name: prod", "name: production"));
+        QTRY_COMPARE(reloaded.count(), 2);
+        QCOMPARE(listNames(*window.environmentModel()), QStringList{QStringLiteral("production")});
+        saveAtomically(path, QByteArray(kBlueGreenFile).replace("name: prod", "name: live"));
+        QTRY_COMPARE(reloaded.count(), 3);
+        QCOMPARE(listNames(*window.environmentModel()), QStringList{QStringLiteral("live")});
+        QCOMPARE(window.scene()->hopItems().size(), 7);
+    }
+
+    void bundledExampleLoads()
+    {
+        const QString example = QStringLiteral(HOPSCOPE_SOURCE_DIR "/resources/examples/lab.yaml");
+        if (!QFile::exists(example))
+            QSKIP("resources/examples/lab.yaml is not there yet");
+        Workspace workspace;
+        workspace.open(example);
+        QCOMPARE(workspace.problemCount(Severity::Error), 0);
+        QVERIFY(workspace.environmentCount() >= 1);
+        TopologyScene scene;
+        for (const Environment& env : workspace.files().front()->environments) {
+            scene.setEnvironment(env);
+            QCOMPARE(scene.hopItems().size(), static_cast<qsizetype>(env.hops.size()));
+            QCOMPARE(scene.edgeItems().size(), static_cast<qsizetype>(linkCount(env)));
+        }
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,177 @@
+#include "hopinspector.h"
+
+#include "checksmodel.h"
+#include "hopstatus.h"
+#include "hoptext.h"
+#include "statusbadge.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QResizeEvent>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace hopscope {
+
+HopInspector::HopInspector(QWidget* parent) : QWidget(parent), m_model(new ChecksModel(this))
+{
+    setAccessibleName(tr("Hop inspector"));
+
+    m_copy = new QAction(tr("&Copy Summary"), this);
+    m_copy->setShortcut(QKeySequence::Copy);
+    m_copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_copy->setToolTip(tr("Copy this hop, its checks and their status as text"));
+    m_copy->setEnabled(false);
+    connect(m_copy, &QAction::triggered, this, &HopInspector::copySummary);
+    addAction(m_copy);
+
+    auto* placeholder = new QLabel(tr("Select a hop on the map to see what is checked there."), this);
+    placeholder->setAlignment(Qt::AlignCenter);
+    placeholder->setWordWrap(true);
+    placeholder->setForegroundRole(QPalette::PlaceholderText);
+    placeholder->setMargin(16);
+
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(placeholder);
+    m_stack->addWidget(createHopPage());
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_stack);
+}
+
+QWidget* HopInspector::createHopPage()
+{
+    auto* page = new QWidget(this);
+
+    m_title = new QLabel(page);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    m_title->setFont(titleFont);
+    m_title->setWordWrap(true);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_kind = new QLabel(page);
+    m_kind->setForegroundRole(QPalette::PlaceholderText);
+    m_kind->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_description = new QLabel(page);
+    m_description->setTextFormat(Qt::MarkdownText);  // descriptions are written in Markdown
+    m_description->setWordWrap(true);
+    m_description->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_statusIcon = new QLabel(page);
+    m_status = new QLabel(page);
+    auto* copyButton = new QToolButton(page);
+    copyButton->setDefaultAction(m_copy);
+    copyButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_statusIcon);
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(copyButton);
+    statusRow->setContentsMargins(0, 6, 0, 0);
+
+    m_checks = new QTreeView(page);
+    m_checks->setModel(m_model);
+    m_checks->setAccessibleName(tr("Checks"));
+    m_checks->setUniformRowHeights(true);
+    m_checks->setAlternatingRowColors(true);
+    m_checks->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_checks->setTextElideMode(Qt::ElideMiddle);  // URLs and argv keep both ends
+    m_checks->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_checks->addAction(m_copy);
+    m_checks->header()->setStretchLastSection(true);
+    connect(m_model, &QAbstractItemModel::modelReset, m_checks, [this] {
+        m_checks->expandAll();
+        m_checks->resizeColumnToContents(ChecksModel::NameColumn);
+    });
+
+    // What the hop is on one side, its checks on the other; stacked when the dock is narrow.
+    auto* about = new QWidget(page);
+    auto* aboutLayout = new QVBoxLayout(about);
+    aboutLayout->setContentsMargins(0, 0, 0, 0);
+    aboutLayout->addWidget(m_title);
+    aboutLayout->addWidget(m_kind);
+    aboutLayout->addWidget(m_description);
+    aboutLayout->addLayout(statusRow);
+    aboutLayout->addStretch();
+    m_about = about;
+
+    m_layout = new QBoxLayout(QBoxLayout::TopToBottom, page);
+    m_layout->setContentsMargins(10, 8, 10, 8);
+    m_layout->setSpacing(12);
+    m_layout->addWidget(about);
+    m_layout->addWidget(m_checks, 1);
+    return page;
+}
+
+void HopInspector::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    const bool wide = width() > 2 * height() && width() > 640;
+    m_layout->setDirection(wide ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
+    // Side by side, the description wraps in a column of readable width; stacked, it spans.
+    m_about->setMaximumWidth(wide ? qBound(240, width() / 3, 360) : QWIDGETSIZE_MAX);
+    m_about->setSizePolicy(QSizePolicy::Preferred, wide ? QSizePolicy::Preferred : QSizePolicy::Maximum);
+}
+
+void HopInspector::showHop(const Environment& env, const Hop& hop)
+{
+    const QString environment = QString::fromStdString(env.name);
+    m_hop = hop;
+    m_environment = environment;
+    m_title->setText(HopText::title(hop));
+    m_kind->setText(tr("%1 · id %2 · in %3").arg(HopText::kindName(hop.kind), QString::fromStdString(hop.id), environment));
+    m_description->setText(QString::fromStdString(hop.description));
+    m_description->setVisible(!hop.description.empty());
+    const int size = m_status->fontMetrics().height();
+    m_statusIcon->setPixmap(statusbadge::icon(HopStatus::NotProbed).pixmap(size, size));
+    m_status->setText(tr("Status: %1").arg(HopText::statusName(HopStatus::NotProbed)));
+    m_model->setHop(hop, env.variables);
+    m_copy->setEnabled(true);
+    m_stack->setCurrentIndex(1);
+}
+
+void HopInspector::clear()
+{
+    m_hop.reset();
+    m_environment.clear();
+    m_model->clear();
+    m_copy->setEnabled(false);
+    m_stack->setCurrentIndex(0);
+}
+
+QString HopInspector::hopId() const
+{
+    return m_hop ? QString::fromStdString(m_hop->id) : QString();
+}
+
+QString HopInspector::summaryText() const
+{
+    if (!m_hop)
+        return {};
+    QStringList lines;
+    lines << tr("%1 › %2 (%3, %4)").arg(m_environment, HopText::title(*m_hop), HopText::kindName(m_hop->kind),
+                                         QString::fromStdString(m_hop->id));
+    if (!m_hop->description.empty())
+        lines << QString::fromStdString(m_hop->description);
+    lines << tr("Status: %1").arg(HopText::statusName(HopStatus::NotProbed));
+    if (m_model->rowCount() > 0)
+        lines << tr("Checks:") << m_model->summaryText();
+    return lines.join(u'\n');
+}
+
+void HopInspector::copySummary()
+{
+    if (m_hop)
+        QGuiApplication::clipboard()->setText(summaryText());
+}
+
+} // namespace hopscope

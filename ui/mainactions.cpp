@@ -1,0 +1,98 @@
+#include "mainactions.h"
+
+#include "glyphs.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QIcon>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPalette>
+#include <QStyle>
+#include <QToolBar>
+
+namespace hopscope {
+
+namespace {
+
+QAction* make(QObject* parent, const QString& text, const QKeySequence& shortcut, const QString& themeIcon,
+              const QString& toolTip)
+{
+    auto* action = new QAction(text, parent);
+    action->setShortcut(shortcut);
+    action->setIcon(QIcon::fromTheme(themeIcon));
+    action->setToolTip(toolTip);
+    action->setStatusTip(toolTip);
+    return action;
+}
+
+} // namespace
+
+MainActions::MainActions(QObject* parent) : QObject(parent)
+{
+    QStyle* style = QApplication::style();
+    open = make(this, tr("&Open…"), QKeySequence::Open, QStringLiteral("document-open"),
+                tr("Open environment files (YAML or JSON)"));
+    if (open->icon().isNull())
+        open->setIcon(style->standardIcon(QStyle::SP_DialogOpenButton));
+    reload = make(this, tr("&Reload"), QKeySequence(tr("Ctrl+R")), QStringLiteral("view-refresh"),
+                  tr("Read every open file again"));
+    if (reload->icon().isNull())
+        reload->setIcon(style->standardIcon(QStyle::SP_BrowserReload));
+    closeFile = make(this, tr("&Close File"), QKeySequence::Close, QStringLiteral("document-close"),
+                     tr("Close the file the shown environment comes from"));
+    quit = make(this, tr("&Quit"), QKeySequence::Quit, QStringLiteral("application-exit"), tr("Quit Hopscope"));
+    quit->setMenuRole(QAction::QuitRole);
+    zoomIn = make(this, tr("Zoom &In"), QKeySequence::ZoomIn, QStringLiteral("zoom-in"), tr("Zoom in on the map"));
+    zoomOut = make(this, tr("Zoom &Out"), QKeySequence::ZoomOut, QStringLiteral("zoom-out"), tr("Zoom out of the map"));
+    fit = make(this, tr("&Fit to Window"), QKeySequence(tr("Ctrl+0")), QStringLiteral("zoom-fit-best"),
+               tr("Show the whole path, and keep it fitted as the window changes"));
+    // Drawn ones where the desktop's icon theme has none, so the toolbar stays consistent.
+    const QColor ink = QApplication::palette().color(QPalette::ButtonText);
+    for (const auto& [action, glyph] : {std::pair{zoomIn, glyphs::zoomIn()}, std::pair{zoomOut, glyphs::zoomOut()},
+                                        std::pair{fit, glyphs::fit()}}) {
+        if (action->icon().isNull())
+            action->setIcon(glyphs::icon(glyph, ink));
+    }
+    zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(tr("Ctrl+="))});  // + without Shift
+    about = make(this, tr("&About Hopscope"), {}, QStringLiteral("help-about"), tr("Version and credits"));
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainActions::fillMenuBar(QMenuBar* bar, QMenu* recentFiles, const QList<QAction*>& dockToggles) const
+{
+    QMenu* file = bar->addMenu(tr("&File"));
+    file->addAction(open);
+    file->addMenu(recentFiles);
+    file->addAction(reload);
+    file->addAction(closeFile);
+    file->addSeparator();
+    file->addAction(quit);
+
+    QMenu* view = bar->addMenu(tr("&View"));
+    view->addAction(zoomIn);
+    view->addAction(zoomOut);
+    view->addAction(fit);
+    view->addSeparator();
+    view->addActions(dockToggles);
+
+    QMenu* help = bar->addMenu(tr("&Help"));
+    help->addAction(about);
+}
+
+QToolBar* MainActions::createToolBar(QWidget* parent) const
+{
+    auto* bar = new QToolBar(tr("Main"), parent);
+    bar->setObjectName(QStringLiteral("mainToolBar"));  // for saveState()
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(open);
+    bar->addAction(reload);
+    bar->addSeparator();
+    bar->addAction(zoomOut);
+    bar->addAction(zoomIn);
+    bar->addAction(fit);
+    return bar;
+}
+
+} // namespace hopscope

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+
+class QSettings;
+
+namespace hopscope {
+
+// The application's preferences behind typed accessors, so no key string or QVariant
+// conversion leaks into the widgets. Setters emit *Changed only when the value changes.
+class Settings final : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int MaxRecentFiles = 10;
+
+    // The user's settings in the platform's usual place.
+    explicit Settings(QObject* parent = nullptr);
+    // An INI file of its own: tests and portable setups.
+    explicit Settings(const QString& iniFile, QObject* parent = nullptr);
+    ~Settings() override;
+
+    QStringList recentFiles() const;
+    void setRecentFiles(const QStringList& files);
+    // Moves the file to the front, dropping duplicates and the oldest beyond MaxRecentFiles.
+    void addRecentFile(const QString& file);
+    void clearRecentFiles();
+
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray& geometry);
+    QByteArray windowState() const;
+    void setWindowState(const QByteArray& state);
+
+    void sync();
+
+signals:
+    void recentFilesChanged(const QStringList& files);
+    void windowGeometryChanged();
+    void windowStateChanged();
+
+private:
+    std::unique_ptr<QSettings> m_settings;
+};
+
+} // namespace hopscope
