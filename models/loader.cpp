@@ -155,9 +155,11 @@ void crossCheck(std::vector<LoadedFile>& files, const std::vector<std::string>& 
         LoadedFile& f = files[i];
         if (f.runbook && !f.runbook->id.empty()) {
             for (std::size_t j = 0; j < i; ++j) {
-                if (files[j].runbook && files[j].runbook->id == f.runbook->id)
+                if (files[j].runbook && files[j].runbook->id == f.runbook->id) {
                     f.diagnostics.push_back({f.path, f.runbook->pos, Severity::Warning,
                                              "runbook " + quoted(f.runbook->id) + " is also defined in " + files[j].path});
+                    break;
+                }
             }
             runbookIds.push_back(f.runbook->id);
         }
@@ -174,12 +176,14 @@ void crossCheck(std::vector<LoadedFile>& files, const std::vector<std::string>& 
 
     for (auto& f : files) {
         for (const auto& env : f.environments) {
-            for (const auto& [name, other] : envNames) {
-                if (name == env.name && other != &f)
-                    f.diagnostics.push_back({f.path, env.pos, Severity::Warning,
-                                             "environment " + quoted(env.name) + " is also defined in " + other->path});
-            }
-            envNames.emplace_back(env.name, &f);
+            // Name the first definition only: with many files, every earlier one would be noise.
+            const auto first = std::find_if(envNames.begin(), envNames.end(),
+                                            [&](const auto& seen) { return seen.first == env.name; });
+            if (first == envNames.end())
+                envNames.emplace_back(env.name, &f);
+            else if (first->second != &f)
+                f.diagnostics.push_back({f.path, env.pos, Severity::Warning,
+                                         "environment " + quoted(env.name) + " is also defined in " + first->second->path});
             for (const auto& hop : env.hops) {
                 for (const auto& check : hop.checks) {
                     if (!check.remedy.empty()

@@ -306,6 +306,18 @@ private slots:
         QVERIFY(problems(mismatch[1]).front().startsWith(QStringLiteral("6:34: warning: ${lb} is not a parameter of this runbook")));
     }
 
+    void duplicatesAcrossFilesNameTheFirstOnly()
+    {
+        std::vector<LoadedFile> files;
+        for (int i = 0; i < 4; ++i)
+            files.push_back(loadText("environments:\n  - {name: qa, hops: [{id: a, kind: dns}]}\n",
+                                     "f" + std::to_string(i) + ".yaml", DocFormat::Yaml));
+        crossCheck(files);
+        QVERIFY(files[0].diagnostics.empty());
+        for (std::size_t i = 1; i < files.size(); ++i)
+            QCOMPARE(problems(files[i]), QStringList{QStringLiteral("2:5: warning: environment \"qa\" is also defined in f0.yaml")});
+    }
+
     void badPartsDoNotHideGoodOnes()
     {
         const LoadedFile f = load(QStringLiteral(
