@@ -16,9 +16,9 @@ struct Subcommand {
     int (*run)(const QStringList&, std::FILE*, std::FILE*);
 };
 
-// Subcommands land here as they are built; `check`, `run` and `report` follow with the probes
-// and runbook engine.
-constexpr std::array<Subcommand, 1> kSubcommands{{
+// Subcommands land here as they are built; `run` and `report` follow with the runbook engine.
+constexpr std::array<Subcommand, 2> kSubcommands{{
+    {"check", "probe every hop once, print each hop's verdict and the likely cause", checkCommand},
     {"validate", "check environment and runbook files; print FILE:LINE:COLUMN for every problem", validateCommand},
 }};
 
@@ -39,6 +39,7 @@ void printUsage(std::FILE* out)
         "  -v, --version    show the version\n"
         "\nExamples:\n"
         "  hopscope resources/examples/lab.yaml\n"
+        "  hopscope check resources/examples/lab.yaml --env qa\n"
         "  hopscope validate resources/examples\n";
     std::fputs(text.c_str(), out);
 }

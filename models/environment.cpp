@@ -62,16 +62,21 @@ std::string_view toString(CheckKind kind)
 
 const std::vector<std::string_view>& observedNames(CheckKind kind)
 {
-    static const std::vector<std::string_view> dns{"answers", "addresses", "rcode", "addresses_match", "latency_ms"};
-    static const std::vector<std::string_view> tcp{"connected", "latency_ms"};
+    static const std::vector<std::string_view> dns{"answers", "addresses", "rcode", "addresses_match", "latency_ms",
+                                                   "server", "message"};
+    static const std::vector<std::string_view> tcp{"connected", "latency_ms", "address"};
     static const std::vector<std::string_view> http{"status", "latency_ms", "dns_ms", "connect_ms", "tls_ms",
                                                     "ttfb_ms", "body", "body_bytes", "json", "header",
-                                                    "cert_days_left", "redirects"};
+                                                    "cert_days_left", "redirects", "truncated"};
     static const std::vector<std::string_view> postgres{
-        "connected", "latency_ms", "rows", "value", "json", "missing_tables", "applied", "expected", "pending",
-        "connections", "max_connections", "connections_pct", "missing_indexes", "seq_scans", "plan_cost",
-        "duplicate_groups", "same_database"};
-    static const std::vector<std::string_view> command{"exit_code", "stdout", "stderr", "json", "latency_ms"};
+        "connected", "latency_ms", "rows", "value", "json", "missing_tables", "applied", "applied_count", "expected",
+        "pending", "dirty", "connections", "max_connections", "connections_pct", "reserved_connections",
+        "by_application", "missing_indexes", "seq_scans", "max_seq_scan_rows", "plan_cost", "duplicate_groups",
+        "duplicate_rows", "duplicate_samples", "same_database", "this", "other", "server_version", "in_recovery",
+        "message"};
+    static const std::vector<std::string_view> command{"exit_code", "signal", "stdout", "stderr", "json",
+                                                       "latency_ms", "stdout_truncated", "stderr_truncated",
+                                                       "stdout_bytes", "stderr_bytes", "timed_out", "pid"};
     switch (kind) {
     case CheckKind::Dns: return dns;
     case CheckKind::Tcp: return tcp;

@@ -1,5 +1,10 @@
 // The command line, exercised through the real executable as a script or CI job would.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
+#include <QTcpServer>
+#include <QXmlStreamReader>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -163,5 +168,146 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCli)
+// A path of three hops whose states the test chooses: a tcp check against a listener it
+// opens (green) or a closed port (red), and command checks for amber and red.
+class TestCheckCommand final : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QTcpServer m_listener;
+    quint16 m_closedPort = 0;
+
+    QString writeEnv(const QString& name, const QString& hops)
+    {
+        const QString path = m_dir.filePath(name + QStringLiteral(".yaml"));
+        write(path, QStringLiteral("environments:\n  - name: %1\n    hops:\n%2").arg(name, hops).toUtf8());
+        return path;
+    }
+    QString tcpHop(const QString& id, quint16 port, const QString& remedy = {}) const
+    {
+        return QStringLiteral("      - id: %1\n        kind: custom\n        checks:\n          - {name: port, tcp: {host: 127.0.0.1, port: %2}, timeout: 2s%3}\n")
+            .arg(id).arg(port).arg(remedy.isEmpty() ? QString() : QStringLiteral(", remedy: ") + remedy);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(m_listener.listen(QHostAddress::LocalHost, 0));
+        QTcpServer probe;  // a port that was free a moment ago: nothing listens there
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        m_closedPort = probe.serverPort();
+    }
+
+    void greenPathExitsZero()
+    {
+        const QString file = writeEnv(QStringLiteral("green"), tcpHop(QStringLiteral("lb"), m_listener.serverPort())
+                                                                   + tcpHop(QStringLiteral("db"), m_listener.serverPort()));
+        const Result r = runHopscope({QStringLiteral("check"), file, QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject env = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("environments")).toArray().at(0).toObject();
+        QCOMPARE(env.value(QStringLiteral("status")).toString(), QStringLiteral("green"));
+        QCOMPARE(env.value(QStringLiteral("likely_causes")).toArray().size(), 0);
+        const QJsonObject check = env.value(QStringLiteral("hops")).toArray().at(0).toObject().value(QStringLiteral("checks")).toArray().at(0).toObject();
+        QCOMPARE(check.value(QStringLiteral("status")).toString(), QStringLiteral("pass"));
+        QCOMPARE(check.value(QStringLiteral("observed")).toObject().value(QStringLiteral("connected")).toBool(), true);
+    }
+
+    void redPathNamesTheLikelyCause()
+    {
+        // lb and app fail (their commands exit 1) above db, whose port is closed: db is the cause,
+        // the others its symptoms.
+        const QString failing = QStringLiteral("      - id: %1\n        kind: %2\n        checks:\n          - {name: health, command: [\"false\"], remedy: fix-%1}\n");
+        const QString file = writeEnv(QStringLiteral("red"),
+            failing.arg(QStringLiteral("lb"), QStringLiteral("load_balancer")) + failing.arg(QStringLiteral("app"), QStringLiteral("containers"))
+            + tcpHop(QStringLiteral("db"), m_closedPort, QStringLiteral("run-migrations")));
+        const Result json = runHopscope({QStringLiteral("check"), file, QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(json.exitCode, 2);
+        const QJsonObject env = QJsonDocument::fromJson(json.out.toUtf8()).object().value(QStringLiteral("environments")).toArray().at(0).toObject();
+        QCOMPARE(env.value(QStringLiteral("likely_causes")).toArray(), QJsonArray{QStringLiteral("db")});
+        const QJsonArray hops = env.value(QStringLiteral("hops")).toArray();
+        QCOMPARE(hops.at(0).toObject().value(QStringLiteral("role")).toString(), QStringLiteral("symptom"));
+        QCOMPARE(hops.at(1).toObject().value(QStringLiteral("role")).toString(), QStringLiteral("symptom"));
+        QCOMPARE(hops.at(1).toObject().value(QStringLiteral("runbooks")).toArray(), QJsonArray{QStringLiteral("fix-app")});
+        const QJsonObject db = hops.at(2).toObject();
+        QCOMPARE(db.value(QStringLiteral("role")).toString(), QStringLiteral("likely_cause"));
+        QCOMPARE(db.value(QStringLiteral("runbooks")).toArray(), QJsonArray{QStringLiteral("run-migrations")});
+        QVERIFY2(db.value(QStringLiteral("checks")).toArray().at(0).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("refused")),
+                 qPrintable(json.out));
+
+        const Result table = runHopscope({QStringLiteral("check"), file});
+        QCOMPARE(table.exitCode, 2);
+        QVERIFY2(table.out.contains(QStringLiteral("Likely cause: db (db) port: connection refused")), qPrintable(table.out));
+        QVERIFY2(!table.out.contains(QLatin1Char('\033')), "no colour codes when stdout is not a terminal");
+    }
+
+    void amberExitsOne()
+    {
+        const QString file = writeEnv(QStringLiteral("amber"),
+            QStringLiteral("      - id: app\n        kind: containers\n        checks:\n          - {name: slow, command: [\"true\"], warn: [\"latency_ms < 0\"]}\n"));
+        const Result r = runHopscope({QStringLiteral("check"), file});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains(QStringLiteral("Likely cause: app")), qPrintable(r.out));
+    }
+
+    void junitAndOpenMetrics()
+    {
+        const QString file = writeEnv(QStringLiteral("formats"), tcpHop(QStringLiteral("lb"), m_listener.serverPort())
+                                                                     + tcpHop(QStringLiteral("db"), m_closedPort));
+        const Result junit = runHopscope({QStringLiteral("check"), file, QStringLiteral("--format"), QStringLiteral("junit")});
+        QCOMPARE(junit.exitCode, 2);
+        QXmlStreamReader xml(junit.out);
+        int testcases = 0, errors = 0;
+        while (!xml.atEnd()) {
+            if (xml.readNext() == QXmlStreamReader::StartElement) {
+                testcases += xml.name() == QLatin1String("testcase");
+                errors += xml.name() == QLatin1String("error");
+            }
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QCOMPARE(testcases, 2);
+        QCOMPARE(errors, 1);
+
+        const Result metrics = runHopscope({QStringLiteral("check"), file, QStringLiteral("--format"), QStringLiteral("openmetrics")});
+        QCOMPARE(metrics.exitCode, 2);
+        QVERIFY2(metrics.out.contains(QStringLiteral("hopscope_hop_status{environment=\"formats\",hop=\"db\"} 2\n")), qPrintable(metrics.out));
+        QVERIFY(metrics.out.contains(QStringLiteral("hopscope_hop_status{environment=\"formats\",hop=\"lb\"} 0\n")));
+        QVERIFY(metrics.out.contains(QStringLiteral("hopscope_check_latency_seconds{environment=\"formats\",hop=\"lb\",check=\"port\"} 0.")));
+        QVERIFY(metrics.out.endsWith(QStringLiteral("# EOF\n")));
+    }
+
+    void couldNotCheckExitsThree_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("missing file") << QStringList{QStringLiteral("check"), QStringLiteral("/nonexistent.yaml")} << QStringLiteral("no such file");
+        QTest::newRow("bad format") << QStringList{QStringLiteral("check"), QStringLiteral("x.yaml"), QStringLiteral("--format"), QStringLiteral("xml")} << QStringLiteral("unknown format");
+        QTest::newRow("bad timeout") << QStringList{QStringLiteral("check"), QStringLiteral("x.yaml"), QStringLiteral("--timeout"), QStringLiteral("soon")} << QStringLiteral("--timeout must be a duration");
+        QTest::newRow("no file") << QStringList{QStringLiteral("check")} << QStringLiteral("exactly one environment file");
+    }
+    void couldNotCheckExitsThree()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Result r = runHopscope(args);
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    void unknownEnvironmentSuggests()
+    {
+        const QString file = writeEnv(QStringLiteral("staging"), tcpHop(QStringLiteral("lb"), m_listener.serverPort()));
+        const Result r = runHopscope({QStringLiteral("check"), file, QStringLiteral("--env"), QStringLiteral("stagign")});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains(QStringLiteral("did you mean \"staging\"?")), qPrintable(r.err));
+    }
+};
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    TestCli cli;
+    TestCheckCommand check;
+    return QTest::qExec(&cli, argc, argv) | QTest::qExec(&check, argc, argv);
+}
 #include "tst_cli.moc"

@@ -1,0 +1,201 @@
+#include "rendering.h"
+
+#include "templatestring.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace hopscope {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string expandHome(const std::string& path)
+{
+    if (path.starts_with("~/")) {
+        if (const char* home = std::getenv("HOME"))
+            return std::string(home) + path.substr(1);
+    }
+    return path;
+}
+
+// A .pgpass-style file (host:port:database:user:password) gives the password of its first
+// entry; any other file gives its first line. Colons and backslashes may be escaped.
+std::optional<std::string> readSecretFile(const std::string& path, std::string& error)
+{
+    std::ifstream in(expandHome(path));
+    if (!in) {
+        error = "cannot read secret file " + path;
+        return std::nullopt;
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        std::vector<std::string> fields(1);
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            if (line[i] == '\\' && i + 1 < line.size())
+                fields.back() += line[++i];
+            else if (line[i] == ':')
+                fields.emplace_back();
+            else
+                fields.back() += line[i];
+        }
+        return fields.size() == 5 ? fields[4] : line;
+    }
+    error = "secret file " + path + " is empty";
+    return std::nullopt;
+}
+
+template<typename Fn>
+void forEachString(Check& check, Fn&& fn)
+{
+    std::visit(
+        [&](auto& probe) {
+            using T = std::decay_t<decltype(probe)>;
+            if constexpr (std::is_same_v<T, DnsProbe>) {
+                fn(probe.name);
+                fn(probe.server);
+                for (auto& a : probe.expectAddresses)
+                    fn(a);
+            } else if constexpr (std::is_same_v<T, TcpProbe>) {
+                fn(probe.host);
+            } else if constexpr (std::is_same_v<T, HttpProbe>) {
+                fn(probe.url);
+                fn(probe.body);
+                for (auto& [k, v] : probe.headers)
+                    fn(v);
+            } else if constexpr (std::is_same_v<T, PostgresProbe>) {
+                fn(probe.dsn);
+                fn(probe.query);
+                fn(probe.sameDatabaseAs);
+                fn(probe.migrations.expected);
+                for (auto& t : probe.requiredTables)
+                    fn(t);
+            } else if constexpr (std::is_same_v<T, CommandProbe>) {
+                for (auto& a : probe.argv)
+                    fn(a);
+                for (auto& [k, v] : probe.environment)
+                    fn(v);
+                fn(probe.workingDirectory);
+            }
+        },
+        check.probe);
+}
+
+// Paths in a file are relative to that file, not to wherever the app was started.
+void absolutePaths(Check& check, const fs::path& base)
+{
+    auto fix = [&](std::string& p) {
+        p = expandHome(p);
+        if (!p.empty() && fs::path(p).is_relative())
+            p = (base / p).lexically_normal().string();
+    };
+    if (auto* pg = std::get_if<PostgresProbe>(&check.probe); pg && !pg->migrations.expectedFrom.empty())
+        fix(pg->migrations.expectedFrom);
+    if (auto* cmd = std::get_if<CommandProbe>(&check.probe); cmd && !cmd->workingDirectory.empty())
+        fix(cmd->workingDirectory);
+    if (auto* http = std::get_if<HttpProbe>(&check.probe)) {
+        for (auto* p : {&http->caFile, &http->clientCert, &http->clientKey}) {
+            if (!p->empty())
+                fix(*p);
+        }
+    }
+}
+
+} // namespace
+
+ResolvedSecrets resolveSecrets(const Environment& env)
+{
+    ResolvedSecrets out;
+    for (const SecretRef& s : env.secrets) {
+        std::string error;
+        switch (s.source) {
+        case SecretRef::Source::Env:
+            if (const char* value = std::getenv(s.ref.c_str()))
+                out.values[s.name] = value;
+            else
+                out.errors[s.name] = "secret " + s.name + ": environment variable " + s.ref + " is not set";
+            break;
+        case SecretRef::Source::File:
+            if (auto value = readSecretFile(s.ref, error))
+                out.values[s.name] = *value;
+            else
+                out.errors[s.name] = "secret " + s.name + ": " + error;
+            break;
+        case SecretRef::Source::Keyring:
+            out.errors[s.name] = "secret " + s.name + ": the desktop keyring is not supported yet; use {env: ...} or {file: ...}";
+            break;
+        }
+    }
+    return out;
+}
+
+RenderedCheck renderCheck(const Check& check, const Environment& env, const ResolvedSecrets& secrets)
+{
+    RenderedCheck out{check, {}, {}};
+    std::set<std::string> usedSecrets;
+    // Variables may use other variables and secrets ("postgresql://app:${db_password}@db/app"),
+    // so lookups render recursively; the depth bound stops a variable that names itself.
+    std::function<std::optional<std::string>(const std::string&, int)> lookup = [&](const std::string& name, int depth) -> std::optional<std::string> {
+        if (depth > 8)
+            return std::nullopt;
+        if (name == "env")
+            return env.name;
+        if (auto it = secrets.values.find(name); it != secrets.values.end()) {
+            usedSecrets.insert(name);
+            return it->second;
+        }
+        if (auto it = secrets.errors.find(name); it != secrets.errors.end()) {
+            if (out.error.empty())
+                out.error = it->second;
+            return std::nullopt;
+        }
+        for (const auto& [key, value] : env.variables) {
+            if (key == name)
+                return renderTemplate(value, [&](const std::string& n) { return lookup(n, depth + 1); });
+        }
+        if (out.error.empty())
+            out.error = "${" + name + "} is not defined in " + env.name;
+        return std::nullopt;
+    };
+    forEachString(out.check, [&](std::string& s) {
+        if (s.find("${") != std::string::npos)
+            s = renderTemplate(s, [&](const std::string& n) { return lookup(n, 0); });
+    });
+    if (!env.file.empty())
+        absolutePaths(out.check, fs::path(env.file).parent_path());
+    for (const auto& name : usedSecrets)
+        out.secretValues.push_back(secrets.values.at(name));
+    return out;
+}
+
+std::string maskSecrets(std::string text, const std::vector<std::string>& secretValues)
+{
+    for (const auto& secret : secretValues) {
+        if (secret.empty())
+            continue;
+        for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 4))
+            text.replace(at, secret.size(), "****");
+    }
+    return text;
+}
+
+void maskSecrets(CheckResult& result, const std::vector<std::string>& secretValues)
+{
+    if (secretValues.empty())
+        return;
+    result.message = maskSecrets(result.message, secretValues);
+    result.figure = maskSecrets(result.figure, secretValues);
+    // Observed values can echo anything (a body, stdout, an error): mask the whole tree as text.
+    result.observed = nlohmann::json::parse(maskSecrets(result.observed.dump(), secretValues), nullptr, false);
+    if (result.observed.is_discarded())
+        result.observed = nlohmann::json::object();
+}
+
+} // namespace hopscope
