@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <ctime>
@@ -140,7 +141,7 @@ size_t onHeader(char* data, size_t size, size_t count, void* user)
     if (colon == std::string_view::npos)
         return n;
     std::string name(line.substr(0, colon));
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
         value.remove_prefix(1);
@@ -163,8 +164,9 @@ std::string configure(Transfer& t, milliseconds remaining)
     if (curl_easy_setopt(e, CURLOPT_URL, p.url.c_str()) != CURLE_OK)
         return "malformed URL: " + p.url;
     // Never file://, gopher:// and the like, not even through a redirect.
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    if (curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK
+        || curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK)
+        return "this libcurl cannot be limited to http and https (7.85 or newer is needed)";
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(remaining.count()));
     // Each probe measures the whole path: no reused connection, no cached DNS answer.
@@ -187,7 +189,7 @@ std::string configure(Transfer& t, milliseconds remaining)
         const std::string line = value.empty() ? name + ";" : name + ": " + value;
         t.headerList = curl_slist_append(t.headerList, line.c_str());
         std::string lower = name;
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         hasExpect = hasExpect || lower == "expect";
     }
     if (!hasExpect)  // curl's 100-continue wait adds a second to large bodies on many servers
@@ -272,7 +274,7 @@ std::string phaseOf(const Transfer& t, bool https)
 {
     const std::string host = hostOf(t.request.probe.url);
     if (timeInfo(t.easy, CURLINFO_CONNECT_TIME_T) == 0) {
-        in6_addr address{};
+        in_addr address{};
         const bool literal = inet_pton(AF_INET, host.c_str(), &address) == 1 || host.starts_with('[');
         const bool resolved = literal || timeInfo(t.easy, CURLINFO_NAMELOOKUP_TIME_T) > 0;
         return (resolved ? "connecting to " : "resolving ") + host;
@@ -356,8 +358,8 @@ Observation finish(CURLcode code, Transfer& t, bool cutOff = false)
     const curl_off_t tls = timeInfo(e, CURLINFO_APPCONNECT_TIME_T);
     const curl_off_t sent = timeInfo(e, CURLINFO_PRETRANSFER_TIME_T);
     const curl_off_t firstByte = timeInfo(e, CURLINFO_STARTTRANSFER_TIME_T);
-    o.latencyMs = cutOff ? std::round(std::chrono::duration<double, std::milli>(Clock::now() - t.request.admitted).count() * 10) / 10
-                         : roundedMs(timeInfo(e, CURLINFO_TOTAL_TIME_T));
+    const auto sinceAdmitted = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t.request.admitted);
+    o.latencyMs = roundedMs(cutOff ? sinceAdmitted.count() : timeInfo(e, CURLINFO_TOTAL_TIME_T));
     auto& seen = o.observed;
     seen["latency_ms"] = o.latencyMs;
     seen["dns_ms"] = roundedMs(dns);
