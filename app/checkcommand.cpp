@@ -140,7 +140,10 @@ int checkCommand(const QStringList& args, std::FILE* out, std::FILE* err)
     else
         text = formatTable(reports, ::isatty(::fileno(out)) != 0 && !qEnvironmentVariableIsSet("NO_COLOR"));
     std::fputs(text.c_str(), out);
-    return exitStatus(reports);
+    const int status = exitStatus(reports);
+    if (status == kCouldNotCheck)
+        std::fputs("hopscope check: no hop has a check, so nothing was probed\n", err);
+    return status;
 }
 
 } // namespace hopscope::cli

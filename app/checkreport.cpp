@@ -246,10 +246,11 @@ std::string formatOpenMetrics(const std::vector<EnvironmentReport>& reports)
 
 int exitStatus(const std::vector<EnvironmentReport>& reports)
 {
-    HopStatus worst = HopStatus::Green;
+    HopStatus worst = HopStatus::Grey;
     for (const auto& r : reports)
         worst = std::max(worst, r.diagnosis.overall);
-    return worst == HopStatus::Red ? 2 : worst == HopStatus::Amber ? 1 : 0;
+    // Nothing probed at all is not "all green": the file had no checks to run.
+    return worst == HopStatus::Red ? 2 : worst == HopStatus::Amber ? 1 : worst == HopStatus::Green ? 0 : 3;
 }
 
 } // namespace hopscope::cli

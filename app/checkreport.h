@@ -20,7 +20,8 @@ std::string formatJson(const std::vector<EnvironmentReport>& reports);
 std::string formatJunit(const std::vector<EnvironmentReport>& reports);
 std::string formatOpenMetrics(const std::vector<EnvironmentReport>& reports);
 
-// Monitoring-plugin convention: 0 all green, 1 worst is amber, 2 anything red.
+// Monitoring-plugin convention: 0 all green, 1 worst is amber, 2 anything red, 3 nothing was
+// probed (no checks).
 int exitStatus(const std::vector<EnvironmentReport>& reports);
 
 } // namespace hopscope::cli

@@ -4,7 +4,6 @@
 #include "dnsprober.h"
 #include "httpprober.h"
 #include "postgresprober.h"
-#include "rendering.h"
 #include "tcpprober.h"
 
 #include <QMetaObject>
@@ -147,15 +146,17 @@ void Scheduler::cancel()
 void Scheduler::probeEnvironment(const Environment& env)
 {
     const QString name = QString::fromStdString(env.name);
+    // Once per sweep: a secret may live in a file, and every check of the sweep sees the same value.
+    const ResolvedSecrets secrets = resolveSecrets(env);
     for (const Hop& hop : env.hops) {
         for (const Check& check : hop.checks)
-            dispatch(env, hop, check);
+            dispatch(env, secrets, hop, check);
     }
     if (m_outstanding[name] == 0)
         emit sweepFinished(name);  // nothing to probe, or all still running from before
 }
 
-void Scheduler::dispatch(const Environment& env, const Hop& hop, const Check& check)
+void Scheduler::dispatch(const Environment& env, const ResolvedSecrets& secrets, const Hop& hop, const Check& check)
 {
     const QString envName = QString::fromStdString(env.name);
     const bool running = std::any_of(m_pending.begin(), m_pending.end(), [&](const auto& entry) {
@@ -176,7 +177,7 @@ void Scheduler::dispatch(const Environment& env, const Hop& hop, const Check& ch
     emit progressChanged(m_done, m_total);
 
     const auto timeout = check.timeout.value_or(m_defaultTimeout);
-    RenderedCheck rendered = renderCheck(check, env, resolveSecrets(env));
+    RenderedCheck rendered = renderCheck(check, env, secrets);
     pending.secretValues = rendered.secretValues;
     Prober* prober = m_probers.forKind(check.kind);
     if (!rendered.error.empty() || !prober) {

@@ -3,6 +3,7 @@
 #include "checkresult.h"
 #include "environment.h"
 #include "prober.h"
+#include "rendering.h"
 
 #include <QObject>
 #include <QString>
@@ -57,7 +58,7 @@ private:
     struct Relay;  // lets prober threads reach the scheduler only while it is alive
 
     void probeEnvironment(const Environment& env);
-    void dispatch(const Environment& env, const Hop& hop, const Check& check);
+    void dispatch(const Environment& env, const ResolvedSecrets& secrets, const Hop& hop, const Check& check);
     void complete(quint64 token, const Observation& observation);
     void scheduleTimers();
 

@@ -294,6 +294,14 @@ private slots:
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
     }
 
+    void nothingToProbeExitsThree()
+    {
+        const QString file = writeEnv(QStringLiteral("empty"), QStringLiteral("      - {id: lb, kind: load_balancer}\n"));
+        const Result r = runHopscope({QStringLiteral("check"), file});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains(QStringLiteral("nothing was probed")), qPrintable(r.err));
+    }
+
     void unknownEnvironmentSuggests()
     {
         const QString file = writeEnv(QStringLiteral("staging"), tcpHop(QStringLiteral("lb"), m_listener.serverPort()));
