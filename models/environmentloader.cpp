@@ -117,6 +117,8 @@ std::optional<Hop> readHop(const DocNode& node, Diagnostics& diag)
             }
         }
     }
+    if (const DocNode* presets = r.get("presets"))
+        expandPresets(*presets, diag, hop);
     r.finish();
     return hop;
 }

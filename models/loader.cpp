@@ -115,6 +115,9 @@ LoadedFile readDocument(std::optional<DocNode> root, Diagnostics& diag)
         } else if (root->isMap() && root->find("environments")) {
             file.type = LoadedFile::Type::Environments;
             file.environments = detail::readEnvironmentFile(*root, diag);
+        } else if (root->isMap() && root->find("preset")) {
+            file.type = LoadedFile::Type::Preset;
+            file.preset = detail::readPresetFile(*root, diag);
         } else {
             const std::string got = root->isMap() && !root->entries.empty()
                 ? "a map with " + quoted(root->entries.front().key)

@@ -3,6 +3,7 @@
 #include "diagnostic.h"
 #include "docnode.h"
 #include "environment.h"
+#include "preset.h"
 #include "runbook.h"
 
 #include <optional>
@@ -15,11 +16,12 @@ namespace hopscope {
 // What one file held. A file with errors still returns whatever parts of it were sound,
 // so one bad hop never hides the good ones.
 struct LoadedFile {
-    enum class Type { Unknown, Environments, Runbook };
+    enum class Type { Unknown, Environments, Runbook, Preset };
     std::string path;
     Type type = Type::Unknown;
     std::vector<Environment> environments;
     std::optional<Runbook> runbook;
+    std::optional<ProviderPreset> preset;
     std::vector<Diagnostic> diagnostics;
 
     bool hasErrors() const;

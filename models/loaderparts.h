@@ -4,6 +4,7 @@
 
 #include "docnode.h"
 #include "environment.h"
+#include "preset.h"
 #include "runbook.h"
 
 #include <optional>
@@ -30,6 +31,9 @@ void checkObservedNames(const Check& check, Diagnostics& diag);
 
 std::vector<Environment> readEnvironmentFile(const DocNode& root, Diagnostics& diag);
 std::optional<Runbook> readRunbookFile(const DocNode& root, Diagnostics& diag);
+std::optional<ProviderPreset> readPresetFile(const DocNode& root, Diagnostics& diag);
+// Appends the checks of each preset a hop uses, with the use's parameters filled in.
+void expandPresets(const DocNode& list, Diagnostics& diag, Hop& hop);
 
 // Every "${name}" in the scalars below `node`, with the position of each.
 struct TemplateUse {

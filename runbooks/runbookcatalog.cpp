@@ -4,9 +4,7 @@
 #include <QDir>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
-#include <sstream>
 
 namespace hopscope {
 
@@ -30,14 +28,7 @@ std::vector<std::string> documentFilesIn(const std::string& dir)
 
 std::vector<std::string> RunbookCatalog::defaultSearchPath()
 {
-    std::vector<std::string> candidates;
-    if (const char* env = std::getenv("HOPSCOPE_RUNBOOK_PATH")) {
-        std::stringstream list(env);
-        for (std::string dir; std::getline(list, dir, ':');) {
-            if (!dir.empty())
-                candidates.push_back(dir);
-        }
-    }
+    std::vector<std::string> candidates = directoriesFromEnv("HOPSCOPE_RUNBOOK_PATH");
     if (QCoreApplication::instance()) {
         const QString installed = QDir(QCoreApplication::applicationDirPath())
                                       .absoluteFilePath(QStringLiteral("../share/hopscope/runbooks"));

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "docnode.h"
+#include "environment.h"
+
+#include <string>
+#include <vector>
+
+namespace hopscope {
+
+// A provider preset: data, not code, that expands into command checks on a hop, so
+// supporting another platform (ECS, ALB, Kubernetes ...) means adding a file.
+struct PresetParam {
+    std::string name;
+    std::string defaultValue;
+    bool required = true;  // false once a default is given
+    std::string description;
+};
+
+struct ProviderPreset {
+    std::string id;
+    std::string title;
+    std::string description;
+    std::vector<HopKind> hopKinds;
+    std::vector<PresetParam> params;
+    DocNode checks;  // the check list as written; "${param}" is filled in per use
+    std::string file;
+    SourcePos pos;
+};
+
+// HOPSCOPE_PRESET_PATH (':'-separated), then the bundled resources/providers.
+std::vector<std::string> presetSearchPath();
+
+// The directories of a ':'-separated list in an environment variable, in order, empty ones dropped.
+std::vector<std::string> directoriesFromEnv(const char* variable);
+
+} // namespace hopscope
