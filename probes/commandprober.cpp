@@ -760,8 +760,7 @@ void CommandProber::start(const Check& check, ProbeDeadline deadline, ProbeCallb
     if (const auto* probe = std::get_if<CommandProbe>(&check.probe))
         job.probe = *probe;
     // The timeout as written when there is one; otherwise what the deadline leaves, to 0.1 s.
-    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-    const auto timeout = check.timeout ? *check.timeout : milliseconds((std::max<std::int64_t>(left.count(), 0) + 50) / 100 * 100);
+    const auto timeout = check.timeout ? *check.timeout : roundedBudget(deadline - Clock::now());
     job.timeoutText = humanDuration(timeout);
     job.deadline = deadline;
     job.done = std::move(done);

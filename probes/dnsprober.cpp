@@ -41,19 +41,6 @@ void initAresOnce()
     std::call_once(once, [] { ares_library_init(ARES_LIB_INIT_ALL); });
 }
 
-// The scheduler computes the deadline a moment before start(): round to 100 ms so that a
-// 2 s timeout reads "2 s" in messages, not "1.9 s".
-milliseconds roundedBudget(Clock::duration d)
-{
-    const auto ms = std::chrono::duration_cast<milliseconds>(d).count();
-    return milliseconds(std::max<long long>(0, (ms + 50) / 100 * 100));
-}
-
-double msSince(Clock::time_point t)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
 std::optional<int> queryType(std::string type)
 {
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return char(std::toupper(c)); });

@@ -25,4 +25,11 @@ using ProbeCallback = std::function<void(Observation)>;
 // "3 s", "500 ms": how durations read in messages.
 std::string humanDuration(std::chrono::milliseconds d);
 
+// The time left before a deadline, rounded to 100 ms for messages: the scheduler computes the
+// deadline a moment before start(), and a 3 s timeout should read "3 s", not "2.9 s".
+std::chrono::milliseconds roundedBudget(std::chrono::steady_clock::duration d);
+
+// Milliseconds since `start`, with fractions: what latency_ms reports.
+double msSince(std::chrono::steady_clock::time_point start);
+
 } // namespace hopscope

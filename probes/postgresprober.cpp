@@ -29,11 +29,6 @@ constexpr auto kServerMargin = 150ms;
 // The watchdog answers for a worker this long after the deadline: the "small margin".
 constexpr auto kWatchdogMargin = 250ms;
 
-double msSince(Clock::time_point start)
-{
-    return double(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count()) / 1000.0;
-}
-
 milliseconds statementTimeoutFor(const PostgresProbe& probe, ProbeDeadline deadline)
 {
     const auto left = std::chrono::floor<milliseconds>(deadline - Clock::now() - kServerMargin);

@@ -62,19 +62,6 @@ struct Inbox {
     }
 };
 
-// The scheduler computes the deadline a moment before start(): round to 100 ms so that a
-// 3 s timeout reads "3 s" in messages, not "2.9 s".
-milliseconds roundedBudget(Clock::duration d)
-{
-    const auto ms = std::chrono::duration_cast<milliseconds>(d).count();
-    return milliseconds(std::max<long long>(0, (ms + 50) / 100 * 100));
-}
-
-double msSince(Clock::time_point t)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
 std::string endpointText(const Endpoint& e)
 {
     char buf[INET6_ADDRSTRLEN] = {};
