@@ -35,17 +35,24 @@ namespace detail {
 
 namespace {
 
-void substitute(DocNode& node, const std::vector<std::pair<std::string, std::string>>& values)
+using ParamValues = std::vector<std::pair<std::string, std::string>>;
+
+// Fills in the parameters it knows; any other "${name}" is an environment variable, rendered when probed.
+std::string withParams(const std::string& text, const ParamValues& values)
 {
-    if (node.isScalar() && node.scalar.find("${") != std::string::npos) {
-        node.scalar = renderTemplate(node.scalar, [&](const std::string& name) -> std::optional<std::string> {
-            for (const auto& [key, value] : values) {
-                if (key == name)
-                    return value;
-            }
-            return std::nullopt;  // an environment variable: rendered when probed
-        });
-    }
+    return renderTemplate(text, [&](const std::string& name) -> std::optional<std::string> {
+        for (const auto& [key, value] : values) {
+            if (key == name)
+                return value;
+        }
+        return std::nullopt;
+    });
+}
+
+void substitute(DocNode& node, const ParamValues& values)
+{
+    if (node.isScalar() && node.scalar.find("${") != std::string::npos)
+        node.scalar = withParams(node.scalar, values);
     for (auto& item : node.items)
         substitute(item, values);
     for (auto& entry : node.entries)
@@ -171,7 +178,7 @@ void expandPresets(const DocNode& list, Diagnostics& diag, Hop& hop)
                 diag.add(std::move(d));
             continue;
         }
-        std::vector<std::pair<std::string, std::string>> values;
+        ParamValues values;
         std::vector<std::string> names;
         for (const auto& p : preset->params)
             names.push_back(p.name);
@@ -192,13 +199,7 @@ void expandPresets(const DocNode& list, Diagnostics& diag, Hop& hop)
                 diag.error(use.pos, "preset " + hopscope::quoted(id) + " needs " + hopscope::quoted(p.name)
                                         + (p.description.empty() ? std::string() : " (" + p.description + ")"));
             else if (!given)  // a default may use earlier parameters: "https://ecs.${region}.amazonaws.com"
-                values.emplace_back(p.name, renderTemplate(p.defaultValue, [&](const std::string& n) -> std::optional<std::string> {
-                    for (const auto& [key, value] : values) {
-                        if (key == n)
-                            return value;
-                    }
-                    return std::nullopt;
-                }));
+                values.emplace_back(p.name, withParams(p.defaultValue, values));
         }
         DocNode checks = preset->checks;
         substitute(checks, values);
