@@ -47,7 +47,9 @@ bool readTcpProbe(const DocNode& node, Diagnostics& diag, TcpProbe& out, std::op
     if (!r.isMap())
         return false;
     r.string("host", out.host, true);
-    if (!r.require("port") || !r.integer("port", out.port, 1, 65535))
+    if (const DocNode* port = r.get("port"); port && port->isScalar() && port->scalar.find("${") != std::string::npos)
+        out.portTemplate = port->scalar;  // checked when rendered
+    else if (!r.require("port") || !r.integer("port", out.port, 1, 65535))
         out.port = 0;
     readTimeout(r, timeout);
     r.finish();

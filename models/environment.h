@@ -37,6 +37,7 @@ struct DnsProbe {
 struct TcpProbe {
     std::string host;
     int port = 0;
+    std::string portTemplate;  // "${lb_port}": the port once rendered (port is 0 until then)
 };
 
 struct HttpProbe {

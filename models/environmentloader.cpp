@@ -3,6 +3,8 @@
 #include "loaderparts.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 #include <map>
 #include <set>
 
@@ -22,19 +24,54 @@ bool isEnvironmentName(std::string_view name)
     });
 }
 
+// `{env: NAME, default: VALUE}`: the value of the process environment's NAME when it is set and
+// not empty, else the default. Read once, when the file loads, so one sweep sees one value; it
+// lets one file describe a lab or a stage whose ports or host differ from machine to machine.
+std::optional<std::string> readVariableFromEnvironment(const std::string& name, const DocNode& node, Diagnostics& diag)
+{
+    FieldReader r(node, diag, "variable " + quoted(name));
+    std::string variable;
+    std::optional<std::string> fallback;
+    if (const DocNode* envNode = r.require("env"); envNode && readString(*envNode, diag, "env", variable)) {
+        if (variable.empty() || !std::all_of(variable.begin(), variable.end(), [](unsigned char c) {
+                return std::isalnum(c) || c == '_';
+            }))
+            diag.error(envNode->pos, "\"env\" must name an environment variable (letters, digits, '_'), got "
+                                         + quoted(variable));
+    }
+    if (const DocNode* def = r.get("default")) {
+        if (def->isScalar())
+            fallback = def->scalar;
+        else
+            diag.error(def->pos, "\"default\" must be a string, number or true/false, got " + def->describe());
+    }
+    r.finish();
+    if (variable.empty())
+        return std::nullopt;
+    if (const char* value = std::getenv(variable.c_str()); value && *value)
+        return std::string(value);
+    if (!fallback)
+        diag.error(node.pos, "variable " + quoted(name) + " reads $" + variable
+                                 + ", which is not set; set it or give a \"default\"");
+    return fallback;
+}
+
 void readVariables(const DocNode& node, Diagnostics& diag, Environment& env)
 {
     if (!expectMap(node, diag, "\"variables\""))
         return;
     for (const auto& e : node.entries) {
-        if (!e.value.isScalar()) {
-            diag.error(e.value.pos, "variable " + quoted(e.key) + " must be a string, number or true/false, got "
-                                        + e.value.describe());
-            continue;
-        }
         if (std::find(kBuiltinNames.begin(), kBuiltinNames.end(), e.key) != kBuiltinNames.end())
             diag.error(e.keyPos, quoted(e.key) + " is reserved: ${" + e.key + "} is the environment's name");
-        env.variables.emplace_back(e.key, e.value.scalar);
+        if (e.value.isScalar()) {
+            env.variables.emplace_back(e.key, e.value.scalar);
+        } else if (e.value.isMap()) {
+            if (auto value = readVariableFromEnvironment(e.key, e.value, diag))
+                env.variables.emplace_back(e.key, std::move(*value));
+        } else {
+            diag.error(e.value.pos, "variable " + quoted(e.key) + " must be a string, number, true/false or "
+                                        "{env: VARIABLE, default: VALUE}, got " + e.value.describe());
+        }
     }
 }
 

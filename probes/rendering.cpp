@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -65,6 +66,7 @@ void forEachString(Check& check, Fn&& fn)
                     fn(a);
             } else if constexpr (std::is_same_v<T, TcpProbe>) {
                 fn(probe.host);
+                fn(probe.portTemplate);
             } else if constexpr (std::is_same_v<T, HttpProbe>) {
                 fn(probe.url);
                 fn(probe.body);
@@ -93,12 +95,14 @@ void absolutePaths(Check& check, const fs::path& base)
 {
     auto fix = [&](std::string& p) {
         p = expandHome(p);
-        if (!p.empty() && fs::path(p).is_relative())
+        if (fs::path(p).is_relative())
             p = (base / p).lexically_normal().string();
     };
     if (auto* pg = std::get_if<PostgresProbe>(&check.probe); pg && !pg->migrations.expectedFrom.empty())
         fix(pg->migrations.expectedFrom);
-    if (auto* cmd = std::get_if<CommandProbe>(&check.probe); cmd && !cmd->workingDirectory.empty())
+    // A command runs in the file's directory unless it says otherwise, so "./labctl" means
+    // the labctl beside the file, as it would in a shell started there.
+    if (auto* cmd = std::get_if<CommandProbe>(&check.probe))
         fix(cmd->workingDirectory);
     if (auto* http = std::get_if<HttpProbe>(&check.probe)) {
         for (auto* p : {&http->caFile, &http->clientCert, &http->clientKey}) {
@@ -168,6 +172,15 @@ RenderedCheck renderCheck(const Check& check, const Environment& env, const Reso
         if (s.find("${") != std::string::npos)
             s = renderTemplate(s, [&](const std::string& n) { return lookup(n, 0); });
     });
+    if (auto* tcp = std::get_if<TcpProbe>(&out.check.probe); tcp && !tcp->portTemplate.empty() && out.error.empty()) {
+        const std::string& text = tcp->portTemplate;
+        int port = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+        if (ec != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535)
+            out.error = "the port \"" + text + "\" is not a number from 1 to 65535";
+        else
+            tcp->port = port;
+    }
     if (!env.file.empty())
         absolutePaths(out.check, fs::path(env.file).parent_path());
     for (const auto& name : usedSecrets)

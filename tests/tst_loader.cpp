@@ -119,6 +119,25 @@ private slots:
         QCOMPARE(problems(bad).value(0).left(15), QStringLiteral("2:24: error: un"));
     }
 
+    void variablesFromTheProcessEnvironment()
+    {
+        const QString text = QStringLiteral(
+            "environments:\n"
+            "  - name: lab\n"
+            "    variables:\n"
+            "      port: {env: HOPSCOPE_TEST_LB_PORT, default: 18080}\n"
+            "      host: {env: HOPSCOPE_TEST_LB_HOST, default: lb.example.test}\n"
+            "    hops: [{id: a, kind: dns}]\n");
+        qputenv("HOPSCOPE_TEST_LB_PORT", "20010");
+        qputenv("HOPSCOPE_TEST_LB_HOST", "");  // empty counts as unset, as a shell's FOO= does
+        const LoadedFile f = load(text);
+        qunsetenv("HOPSCOPE_TEST_LB_PORT");
+        qunsetenv("HOPSCOPE_TEST_LB_HOST");
+        QVERIFY2(f.diagnostics.empty(), qPrintable(problems(f).join(QLatin1Char('\n'))));
+        const KeyValues expected{{"port", "20010"}, {"host", "lb.example.test"}};
+        QCOMPARE(f.environments.front().variables, expected);
+        QCOMPARE(load(text).environments.front().variables.front().second, std::string("18080"));
+    }
     void blueGreenBranches()
     {
         const LoadedFile f = load(QStringLiteral(
@@ -232,6 +251,15 @@ private slots:
         QTest::newRow("reserved variable name")
             << QStringLiteral("environments:\n  - name: qa\n    variables: {env: prod}\n    hops: [{id: a, kind: dns}]\n")
             << QStringList{QStringLiteral("3:17: error: \"env\" is reserved")};
+        QTest::newRow("variable from an unset environment variable")
+            << QStringLiteral("environments:\n  - name: qa\n    variables: {port: {env: HOPSCOPE_TEST_SURELY_UNSET}}\n    hops: [{id: a, kind: dns}]\n")
+            << QStringList{QStringLiteral("3:23: error: variable \"port\" reads $HOPSCOPE_TEST_SURELY_UNSET, which is not set; set it or give a \"default\"")};
+        QTest::newRow("variable from a badly named environment variable")
+            << QStringLiteral("environments:\n  - name: qa\n    variables: {port: {env: \"A B\", default: 1}}\n    hops: [{id: a, kind: dns}]\n")
+            << QStringList{QStringLiteral("3:29: error: \"env\" must name an environment variable (letters, digits, '_'), got \"A B\"")};
+        QTest::newRow("variable that is a list")
+            << QStringLiteral("environments:\n  - name: qa\n    variables: {port: [1, 2]}\n    hops: [{id: a, kind: dns}]\n")
+            << QStringList{QStringLiteral("3:23: error: variable \"port\" must be a string, number, true/false or {env: VARIABLE, default: VALUE}, got a list")};
         QTest::newRow("command through a shell string")
             << minimal(QStringLiteral("        checks:\n          - {name: x, command: \"labctl status | grep ok\"}\n"))
             << QStringList{QStringLiteral("7:32: error: a command is a list of arguments")};

@@ -129,7 +129,8 @@ QString HopText::probeSummary(const Check& check, const KeyValues& variables)
         return text;
     }
     if (const auto* tcp = std::get_if<TcpProbe>(&check.probe))
-        return kind % u' ' % v(tcp->host) % u':' % QString::number(tcp->port);
+        return kind % u' ' % v(tcp->host) % u':'
+             % (tcp->portTemplate.empty() ? QString::number(tcp->port) : v(tcp->portTemplate));
     if (const auto* http = std::get_if<HttpProbe>(&check.probe)) {
         QStringList parts{kind % u' ' % q(http->method) % u' ' % maskDsn(v(http->url))};
         for (const auto& [name, value] : http->headers) {
