@@ -135,7 +135,7 @@ CheckResult evaluateCheck(const Check& check, const Observation& observation)
     r.figure = observation.figure;
     r.takenAt = std::chrono::system_clock::now();
     if (!observation.completed) {
-        r.status = CheckStatus::Error;
+        r.status = observation.inconclusive ? CheckStatus::Warn : CheckStatus::Error;
         r.message = observation.error.empty() ? std::string("the probe failed without saying why") : observation.error;
         return r;
     }

@@ -17,6 +17,10 @@ struct Observation {
     double latencyMs = 0;
     nlohmann::json observed = nlohmann::json::object();  // the values conditions read: status, answers, ...
     std::string figure;  // the key figure a map card shows: "200 · 84 ms", "2/3 running"
+    // Not completed, but the target answered: what the check reads is not there (a query on a
+    // table the schema lacks). Amber, not red: the target works, and the fault that removed
+    // the table belongs to another hop, which its own checks should catch.
+    bool inconclusive = false;
 };
 
 using ProbeDeadline = std::chrono::steady_clock::time_point;

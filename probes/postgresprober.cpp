@@ -48,6 +48,13 @@ std::string describeSqlError(const pqxx::sql_error& error, milliseconds timeout,
     return message;
 }
 
+// The server answered, but the query names a table, column, function or schema the database
+// lacks: a fault of the schema (the migration job's hop), not of the server.
+bool isMissingObject(const std::string& sqlstate)
+{
+    return sqlstate == "42P01" || sqlstate == "42703" || sqlstate == "42883" || sqlstate == "3F000";
+}
+
 using Body = std::function<void(pqxx::transaction_base&, Observation&)>;
 
 // Runs body on this DSN's connection inside a READ ONLY transaction whose statement_timeout
@@ -88,8 +95,10 @@ Observation observe(Session& session, const PostgresProbe& probe, ProbeRun& run,
             obs.error = "lost the connection to " + session.target().display() + ": " + why;
         } catch (const pqxx::sql_error& e) {
             obs.error = describeSqlError(e, timeout, session.target());
+            obs.inconclusive = isMissingObject(e.sqlstate());
         } catch (const pg::ProbeError& e) {
             obs.error = e.what();
+            obs.inconclusive = e.inconclusive();
         } catch (const std::exception& e) {
             obs.error = pg::cleanMessage(e.what(), session.target());
         }

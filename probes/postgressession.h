@@ -40,10 +40,16 @@ Target parseDsn(const std::string& dsn, std::chrono::milliseconds connectTimeout
 // password, one line. "Connection refused" becomes "connection refused by host:port".
 std::string cleanMessage(std::string_view raw, const Target& target);
 
-// A probe that could not complete, with the message to show.
+// A probe that could not complete, with the message to show. `inconclusive`: the server
+// answered, but what the check reads is not there (see Observation::inconclusive).
 class ProbeError final : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit ProbeError(const std::string& what, bool inconclusive = false)
+        : std::runtime_error(what), m_inconclusive(inconclusive) {}
+    bool inconclusive() const { return m_inconclusive; }
+
+private:
+    bool m_inconclusive;
 };
 
 // One persistent connection for one DSN. Used only from its worker thread, except

@@ -1,5 +1,6 @@
 // The postgres prober against a real PostgreSQL 15 cluster the suite starts on loopback.
 
+#include "checkresult.h"
 #include "postgresfixture.h"
 #include "postgresprober.h"
 
@@ -330,6 +331,13 @@ void TestPostgresProber::missingRelationNamedAsTheServerSaysIt()
     QVERIFY(!obs->completed);
     QCOMPARE(obs->error, std::string("relation \"application_logs\" does not exist"));
     COMPARE_JSON(obs->observed["connected"], json(true));
+    // The server is fine; the schema lacks the table: another hop's fault, so not red here.
+    QVERIFY(obs->inconclusive);
+    QCOMPARE(int(evaluateCheck(Check{}, *obs).status), int(CheckStatus::Warn));
+
+    const auto typo = probeNow(prober, probeOf(appDsn(), Builtin::Query, "selec 1"));
+    QVERIFY(typo && !typo->completed);
+    QVERIFY2(!typo->inconclusive, "a syntax error is the check's own fault, not the schema's");
 }
 
 void TestPostgresProber::statementTimeoutEndsSlowQuery()
@@ -504,6 +512,7 @@ void TestPostgresProber::duplicateKeysBeforeAUniqueConstraint()
     const auto missing = probeNow(prober, probe);
     QVERIFY(missing && !missing->completed);
     QCOMPARE(missing->error, std::string("relation \"application_logs\" does not exist"));
+    QVERIFY(missing->inconclusive);
 }
 
 void TestPostgresProber::explainFindsSeqScanUntilIndexed()
@@ -545,6 +554,12 @@ void TestPostgresProber::indexesMissingThenPresent()
     QVERIFY(after && after->completed);
     COMPARE_JSON(after->observed["missing_indexes"], json::array({"media_buys(tenant_id, buyer_ref)"}));
     QCOMPARE(after->figure, std::string("missing index: media_buys(tenant_id, buyer_ref)"));
+
+    probe.indexes = {{"users", {"email"}}, {"application_logs", {"created_at"}}};
+    const auto noTable = probeNow(prober, probe);
+    QVERIFY(noTable && !noTable->completed);
+    QCOMPARE(noTable->error, std::string("relation \"application_logs\" does not exist"));
+    QVERIFY(noTable->inconclusive);
 }
 
 void TestPostgresProber::explainRefusesNonSelect()
