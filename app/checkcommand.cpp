@@ -37,7 +37,7 @@ QString helpText()
         "3 could not check (bad file, unknown environment, usage error).\n"
         "\n"
         "Examples:\n"
-        "  hopscope check resources/examples/lab.yaml --env qa\n"
+        "  hopscope check lab/lab.yaml --env qa\n"
         "  hopscope check envs/prod.yaml --format junit > hopscope.xml\n"
         "  hopscope check envs/prod.yaml --format openmetrics > /var/lib/node_exporter/hopscope.prom\n");
 }

@@ -38,8 +38,8 @@ void printUsage(std::FILE* out)
         "  -h, --help       show this help; `hopscope COMMAND --help` for a command's options\n"
         "  -v, --version    show the version\n"
         "\nExamples:\n"
-        "  hopscope resources/examples/lab.yaml\n"
-        "  hopscope check resources/examples/lab.yaml --env qa\n"
+        "  hopscope lab/lab.yaml\n"
+        "  hopscope check lab/lab.yaml --env qa\n"
         "  hopscope validate resources/examples\n";
     std::fputs(text.c_str(), out);
 }

@@ -15,7 +15,7 @@ namespace {
 // The example that ships with the sources; installed copies come with a later packaging change.
 QString bundledExample()
 {
-    return QDir(QStringLiteral(HOPSCOPE_SOURCE_DIR)).filePath(QStringLiteral("resources/examples/lab.yaml"));
+    return QDir(QStringLiteral(HOPSCOPE_SOURCE_DIR)).filePath(QStringLiteral("lab/lab.yaml"));
 }
 
 } // namespace

@@ -55,7 +55,7 @@ QString helpText()
         "2 usage error.\n"
         "\n"
         "Examples:\n"
-        "  hopscope validate resources/examples/lab.yaml\n"
+        "  hopscope validate lab/lab.yaml\n"
         "  hopscope validate --runbooks ~/runbooks envs/*.yaml\n");
 }
 

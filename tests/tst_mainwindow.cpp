@@ -667,9 +667,8 @@ private slots:
 
     void bundledExampleLoads()
     {
-        const QString example = QStringLiteral(HOPSCOPE_SOURCE_DIR "/resources/examples/lab.yaml");
-        if (!QFile::exists(example))
-            QSKIP("resources/examples/lab.yaml is not there yet");
+        const QString example = QStringLiteral(HOPSCOPE_SOURCE_DIR "/lab/lab.yaml");
+        QVERIFY2(QFile::exists(example), qPrintable(example));
         Workspace workspace;
         workspace.open(example);
         QCOMPARE(workspace.problemCount(Severity::Error), 0);
