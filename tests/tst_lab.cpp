@@ -6,6 +6,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -289,6 +290,34 @@ private slots:
         // The first lab did not notice.
         const Run first = m_lab->check();
         QVERIFY2(first.exitCode == 0, qPrintable(first.describe(QStringLiteral("hopscope check (first lab)"))));
+    }
+
+    // The QA incident's shapes in the local AWS API emulator, checked through the presets.
+    void awsVariantBlamesTheDefaultAction()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("moto_server")).isEmpty()
+            || QStandardPaths::findExecutable(QStringLiteral("aws")).isEmpty())
+            QSKIP("moto_server and aws are not both installed (moto is not packaged for Debian 12)");
+        auto down = qScopeGuard([this] { m_lab->ctl({QStringLiteral("aws"), QStringLiteral("down")}); });
+        const Run up = m_lab->ctl({QStringLiteral("aws"), QStringLiteral("up")});
+        QVERIFY2(up.exitCode == 0, qPrintable(up.describe(QStringLiteral("labctl aws up"))));
+        const Run envRun = m_lab->ctl({QStringLiteral("aws"), QStringLiteral("env"), QStringLiteral("--json")});
+        const json vars = json::parse(envRun.out.toStdString(), nullptr, false);
+        QVERIFY2(envRun.exitCode == 0 && vars.is_object(), qPrintable(envRun.describe(QStringLiteral("labctl aws env"))));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const auto& [key, value] : vars.items())
+            env.insert(QString::fromStdString(key), QString::fromStdString(value.get<std::string>()));
+
+        const Run r = run(QString::fromLocal8Bit(qgetenv("HOPSCOPE_BINARY")),
+                          {QStringLiteral("check"), QStringLiteral("lab/aws-lab.yaml"), QStringLiteral("--format"),
+                           QStringLiteral("json")},
+                          env, 120000);
+        QVERIFY2(r.exitCode == 2, qPrintable(r.describe(QStringLiteral("hopscope check lab/aws-lab.yaml"))));
+        const json result = checkJson(r);
+        QCOMPARE(QString::fromStdString(result.at("likely_causes").dump()), QStringLiteral("[\"lb\"]"));
+        QVERIFY(evidenceOf(*hopById(result, "lb")).contains(QStringLiteral("fixed-response")));
+        for (const char* healthy : {"targets", "app"})
+            QCOMPARE(QString::fromStdString(hopById(result, healthy)->value("status", "")), QStringLiteral("green"));
     }
 
     void busyPortIsNamed()

@@ -73,6 +73,8 @@ def down(directory):
 def _stop_all(lab):
     """Every process the lab started, by the pid it recorded, newest first."""
     from .common import stop_pid
+    from . import aws
+    aws.down(lab)
     stop_pid(lab.path("postgres", "holder.pid"), "the connection holder")
     services.stop(lab)
     nginx.stop(lab)
