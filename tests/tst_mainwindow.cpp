@@ -281,7 +281,7 @@ private slots:
         dns.name = "app.example.test";
         dns.server = "127.0.0.1:15353";
         const std::vector<Check> checks{
-            check(CheckKind::Http, health),       check(CheckKind::Tcp, TcpProbe{"127.0.0.1", 18081}),
+            check(CheckKind::Http, health),       check(CheckKind::Tcp, TcpProbe{"127.0.0.1", 18081, {}}),
             check(CheckKind::Postgres, tables),   check(CheckKind::Command, status),
             check(CheckKind::Http, secret),       check(CheckKind::Dns, dns),
         };

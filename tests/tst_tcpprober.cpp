@@ -33,7 +33,7 @@ Check tcpCheck(const QString& host, int port)
     Check check;
     check.name = "tcp";
     check.kind = CheckKind::Tcp;
-    check.probe = TcpProbe{host.toStdString(), port};
+    check.probe = TcpProbe{host.toStdString(), port, {}};
     return check;
 }
 
