@@ -128,7 +128,11 @@ def main():
     except (psycopg2.Error, RuntimeError) as e:
         log(f"❌ Database initialization failed: {database_error(e)}")
         return 1
-    server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+    except OSError as e:
+        log(f"❌ cannot listen on 127.0.0.1:{ARGS.port}: {e.strerror}")
+        return 1
     server.daemon_threads = True
     with open(ARGS.ready_file + ".tmp", "w") as f:
         f.write(f"{os.getpid()}\n")
