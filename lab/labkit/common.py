@@ -127,9 +127,13 @@ class Lab:
         return env
 
     @contextlib.contextmanager
-    def lock(self):
-        """Serialises the commands that change the lab; readers never wait for it."""
-        os.makedirs(self.dir, exist_ok=True)
+    def lock(self, create=False):
+        """Serialises the commands that change the lab; readers never wait for it. Only `up`
+        creates the directory: any other command on a missing lab says so and writes nothing."""
+        if create:
+            os.makedirs(self.dir, exist_ok=True)
+        else:
+            self.state  # noqa: B018 -- raises "no lab in DIR" when there is none
         with open(self.path(".lock"), "a") as f:
             try:
                 fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -18,7 +18,7 @@ def up(directory, base_port, instances):
         busy = [f"{port} ({what})" for what, port in ports.named() if port_in_use(port)]
         if busy:
             raise LabError("port in use: " + ", ".join(busy) + "; choose another base with --ports")
-    with lab.lock():
+    with lab.lock(create=True):
         if lab.exists():
             if base_port is not None and base_port != lab.ports.lb:
                 raise LabError(f"the lab in {lab.dir} uses ports from {lab.ports.lb}, not {base_port}; "
