@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, urlparse
 import psycopg2
 import psycopg2.pool
 
+from labkit.common import pg_error_text  # the script's directory is on sys.path
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REQUIRED_TABLES = ("application_logs", "users", "schema_migrations")  # in the order the app touches them
 
@@ -33,12 +35,6 @@ def release_head():
     """The newest migration this release was built against."""
     files = sorted(glob.glob(os.path.join(HERE, "migrations", "[0-9]*_*.sql")))
     return os.path.basename(files[-1]).split("_", 1)[0] if files else None
-
-
-def database_error(e):
-    """The server's own words: `relation "application_logs" does not exist`, plus its DETAIL."""
-    text = (getattr(e, "pgerror", None) or str(e)).strip()
-    return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def start_checks(pool):
@@ -103,7 +99,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.reply(404, {"error": f"no route {url.path}"})
         except (psycopg2.Error, psycopg2.pool.PoolError) as e:
-            self.reply(503, {"status": "unavailable", "instance": ARGS.name, "error": database_error(e)})
+            self.reply(503, {"status": "unavailable", "instance": ARGS.name, "error": pg_error_text(e)})
 
 
 def main():
@@ -126,7 +122,7 @@ def main():
         POOL = psycopg2.pool.ThreadedConnectionPool(4, 4, **dsn)
         start_checks(POOL)
     except (psycopg2.Error, RuntimeError) as e:
-        log(f"❌ Database initialization failed: {database_error(e)}")
+        log(f"❌ Database initialization failed: {pg_error_text(e)}")
         return 1
     try:
         server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)

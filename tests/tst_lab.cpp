@@ -64,6 +64,15 @@ QString labctl()
     return kSource + QStringLiteral("/lab/labctl");
 }
 
+// This process's environment plus what `labctl env --json` (or `aws env --json`) printed.
+QProcessEnvironment withVariables(const json& vars)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const auto& [key, value] : vars.items())
+        env.insert(QString::fromStdString(key), QString::fromStdString(value.get<std::string>()));
+    return env;
+}
+
 // Everything the likely cause's checks said and saw, as one text to search for the evidence.
 QString evidenceOf(const json& hop)
 {
@@ -149,9 +158,7 @@ public:
                 lab.down();
                 return std::nullopt;
             }
-            lab.env = QProcessEnvironment::systemEnvironment();
-            for (const auto& [key, value] : vars.items())
-                lab.env.insert(QString::fromStdString(key), QString::fromStdString(value.get<std::string>()));
+            lab.env = withVariables(vars);
             return lab;
         }
         return std::nullopt;
@@ -306,9 +313,7 @@ private slots:
         const Run envRun = m_lab->ctl({QStringLiteral("aws"), QStringLiteral("env"), QStringLiteral("--json")});
         const json vars = json::parse(envRun.out.toStdString(), nullptr, false);
         QVERIFY2(envRun.exitCode == 0 && vars.is_object(), qPrintable(envRun.describe(QStringLiteral("labctl aws env"))));
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const auto& [key, value] : vars.items())
-            env.insert(QString::fromStdString(key), QString::fromStdString(value.get<std::string>()));
+        const QProcessEnvironment env = withVariables(vars);
 
         const Run r = run(QString::fromLocal8Bit(qgetenv("HOPSCOPE_BINARY")),
                           {QStringLiteral("check"), QStringLiteral("lab/aws-lab.yaml"), QStringLiteral("--format"),

@@ -11,7 +11,7 @@ import os
 import shutil
 import time
 
-from .common import LabError, port_in_use, port_open, read_json, read_pid, run, say, spawn, stop_pid, wait_for, \
+from .common import LabError, alive as pid_alive, port_in_use, port_open, read_json, read_pid, run, say, spawn, stop_pid, wait_for, \
     write_json_atomic
 
 REGION = "us-east-1"
@@ -94,7 +94,6 @@ def up(lab):
 
 
 def alive(lab):
-    from .common import alive as pid_alive
     return pid_alive(read_pid(_pidfile(lab)))
 
 

@@ -5,6 +5,7 @@ import json
 import os
 import pwd
 import shutil
+import shlex
 import signal
 import socket
 import subprocess
@@ -183,6 +184,17 @@ def tail(path, lines=10):
     except FileNotFoundError:
         return []
     return [line for line in text.splitlines() if line.strip()][-lines:]
+
+
+def pg_error_text(e):
+    """The server's own words on one line: `relation "users" does not exist`, plus its DETAIL."""
+    text = (getattr(e, "pgerror", None) or str(e)).strip()
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def shell_exports(env):
+    """`export NAME=value` lines a shell can eval, values quoted as the shell needs."""
+    return "\n".join(f"export {k}={shlex.quote(v)}" for k, v in sorted(env.items()))
 
 
 def port_in_use(port):

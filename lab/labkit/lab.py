@@ -4,8 +4,8 @@ import secrets
 import shutil
 import time
 
-from . import dns, migrate, nginx, postgres, scenarios, services
-from .common import (MARKER, HOSTS, Lab, LabError, Ports, port_in_use, read_json, say, write_text)
+from . import aws, dns, migrate, nginx, postgres, scenarios, services
+from .common import MARKER, HOSTS, Lab, LabError, Ports, default_dir, port_in_use, read_json, say, stop_pid, write_text
 
 COMPONENTS = ("postgres", "dns", "lb", "services")
 
@@ -72,8 +72,6 @@ def down(directory):
 
 def _stop_all(lab):
     """Every process the lab started, by the pid it recorded, newest first."""
-    from .common import stop_pid
-    from . import aws
     aws.down(lab)
     stop_pid(lab.path("postgres", "holder.pid"), "the connection holder")
     services.stop(lab)
@@ -115,11 +113,6 @@ def summary(lab):
               "",
               "Point Hopscope at it:",
               f"  eval \"$({os.path.join(os.path.dirname(os.path.dirname(__file__)), 'labctl')} env"
-              f"{'' if lab.dir == _default() else ' --dir ' + lab.dir})\"",
+              f"{'' if lab.dir == default_dir() else ' --dir ' + lab.dir})\"",
               "  hopscope check lab/lab.yaml"]
     return "\n".join(lines)
-
-
-def _default():
-    from .common import default_dir
-    return default_dir()

@@ -6,7 +6,7 @@ import json
 import os
 import time
 
-from .common import APP_DATABASE, LAB_SOURCE, DB_USER, LabError, say
+from .common import APP_DATABASE, LAB_SOURCE, DB_USER, LabError, pg_error_text, say
 
 SCHEMA_TABLE = "schema_migrations"
 OUTPUT_LIMIT = 8000  # characters of a run's output kept in the record
@@ -52,7 +52,7 @@ def run_job(lab, database=None):
         conn = connect(dsn=dsn)
     except Exception as e:
         exit_code = 1
-        out.append(f"ERROR: could not connect: {_pg_text(e)}")
+        out.append(f"ERROR: could not connect: {pg_error_text(e)}")
     else:
         try:
             with conn:
@@ -77,7 +77,7 @@ def run_job(lab, database=None):
                     applied.append(version)
                 except Exception as e:
                     exit_code = 1
-                    out.append(f"ERROR in {os.path.basename(path)}: {_pg_text(e)}")
+                    out.append(f"ERROR in {os.path.basename(path)}: {pg_error_text(e)}")
                     break
         finally:
             conn.close()
@@ -122,11 +122,6 @@ def forget_runs(lab):
         os.remove(_runs_file(lab))
     except FileNotFoundError:
         pass
-
-
-def _pg_text(e):
-    text = (getattr(e, "pgerror", None) or str(e)).strip()
-    return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _without_password(dsn):

@@ -5,8 +5,8 @@ import sys
 import time
 
 from . import dns, migrate, nginx, postgres, services
-from .common import (APP_DATABASE, LAB_SOURCE, SECOND_DATABASE, LabError, alive, read_json, read_pid, say, spawn,
-                     stop_pid, wait_for, write_json_atomic)
+from .common import (APP_DATABASE, LAB_SOURCE, SECOND_DATABASE, LabError, alive, pg_error_text, read_json, read_pid,
+                     say, spawn, stop_pid, wait_for, write_json_atomic)
 
 BULK_USERS = 300_000
 
@@ -130,7 +130,7 @@ def hold_connections(lab):
         try:
             conns.append(psycopg2.connect(dsn=lab.dsn()))
         except psycopg2.OperationalError as e:
-            refusal = " ".join(str(e).split())
+            refusal = pg_error_text(e)
     write_json_atomic(_held_file(lab), {"held": len(conns), "refusal": refusal, "pid": os.getpid()})
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
