@@ -37,10 +37,19 @@ void printUsage(std::FILE* out)
         "\nOptions:\n"
         "  -h, --help       show this help; `hopscope COMMAND --help` for a command's options\n"
         "  -v, --version    show the version\n"
+        "\nWindow options (with FILE...):\n"
+        "  --env NAME                 show this environment first\n"
+        "  --select HOP               select this hop of it\n"
+        "  --screenshot OUT.png       wait for the first round of probes, save the window, exit\n"
+        "  --screenshot-timeout D     take it anyway after D (default 30s)\n"
+        "  --size WxH                 the window's size for the screenshot (default 1480x920)\n"
         "\nExamples:\n"
         "  hopscope lab/lab.yaml\n"
+        "  hopscope lab/lab.yaml --env qa --select migrate --screenshot qa.png\n"
         "  hopscope check lab/lab.yaml --env qa\n"
-        "  hopscope validate resources/examples\n";
+        "  hopscope validate resources/examples\n"
+        "  hopscope run fix-default-action --env-file lab/lab.yaml --env qa\n"
+        "  hopscope report last\n";
     std::fputs(text.c_str(), out);
 }
 

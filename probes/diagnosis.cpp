@@ -37,9 +37,7 @@ const HopVerdict* Diagnosis::verdict(std::string_view hop) const
     return nullptr;
 }
 
-namespace {
-
-HopStatus statusOf(CheckStatus s)
+HopStatus hopStatusOf(CheckStatus s)
 {
     switch (s) {
     case CheckStatus::Pass: return HopStatus::Green;
@@ -49,6 +47,8 @@ HopStatus statusOf(CheckStatus s)
     }
     return HopStatus::Red;
 }
+
+namespace {
 
 // The nearest probed hops downstream of `start`. Failures travel hop by hop, so a healthy
 // hop in between breaks the chain; an unprobed (grey) one says nothing, so look past it.
@@ -104,7 +104,7 @@ Diagnosis diagnose(const Environment& env, const ResultsByHop& results)
             if (!r)
                 continue;
             anyProbed = true;
-            worst = std::max(worst, statusOf(r->status));
+            worst = std::max(worst, hopStatusOf(r->status));
         }
         v.status = anyProbed ? worst : HopStatus::Grey;
         // Remedies of failed checks first, then of warned ones: fix the break before the slowness.
@@ -139,6 +139,23 @@ Diagnosis diagnose(const Environment& env, const ResultsByHop& results)
         }
     }
     return d;
+}
+
+std::string hopFigure(const Hop& hop, const HopVerdict& verdict)
+{
+    const CheckResult* worst = nullptr;
+    for (std::size_t i = 0; i < hop.checks.size() && i < verdict.results.size(); ++i) {
+        const CheckResult* r = verdict.results[i];
+        if (r && (!worst || r->status > worst->status))
+            worst = r;
+    }
+    if (!worst)
+        return {};
+    // A passing check's figure is its measurement; a failing one is best told by its cause
+    // ("missing tables: users", not the "exit 0 · 212 ms" of the command that found it).
+    if (worst->status == CheckStatus::Pass)
+        return worst->figure.empty() ? worst->message : worst->figure;
+    return worst->message.empty() ? worst->figure : worst->message;
 }
 
 std::vector<std::string> causeSummaries(const Environment& env, const Diagnosis& diagnosis)

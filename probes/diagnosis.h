@@ -16,6 +16,8 @@ enum class HopStatus { Grey, Green, Amber, Red };
 // any unprobed hops) is only a symptom of it.
 enum class HopRole { LikelyCause, Symptom, Healthy, Degraded, Unknown };
 std::string_view toString(HopStatus status);
+// The colour one check's result gives its hop: pass green, warn amber, fail and error red.
+HopStatus hopStatusOf(CheckStatus status);
 std::string_view toString(HopRole role);
 
 struct HopVerdict {
@@ -37,6 +39,11 @@ struct Diagnosis {
 using ResultsByHop = std::map<std::string, std::map<std::string, CheckResult>>;
 
 Diagnosis diagnose(const Environment& env, const ResultsByHop& results);
+
+// The one line a map card shows for a hop, from its worst check (the first of equals): the
+// figure when it passed ("200 · 84 ms"), the message when not ("missing tables: users").
+// Empty until a check has answered.
+std::string hopFigure(const Hop& hop, const HopVerdict& verdict);
 
 // "db: missing tables: application_logs": the likely causes and their evidence, one line each.
 std::vector<std::string> causeSummaries(const Environment& env, const Diagnosis& diagnosis);

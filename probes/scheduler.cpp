@@ -174,6 +174,7 @@ void Scheduler::dispatch(const Environment& env, const ResolvedSecrets& secrets,
     pending.check = check;
     ++m_outstanding[envName];
     ++m_total;
+    emit checkStarted(envName, QString::fromStdString(hop.id), QString::fromStdString(check.name));
     emit progressChanged(m_done, m_total);
 
     const auto timeout = check.timeout.value_or(m_defaultTimeout);

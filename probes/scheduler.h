@@ -48,6 +48,8 @@ public:
     int inFlight() const { return int(m_pending.size()); }
 
 signals:
+    // A check was sent to its prober; its resultReady follows, or nothing if cancelled.
+    void checkStarted(const QString& environment, const QString& hop, const QString& check);
     void resultReady(const hopscope::CheckResult& result);
     // Every check of a probeNow() or interval sweep of that environment has answered.
     void sweepFinished(const QString& environment);

@@ -12,6 +12,8 @@
 #include "mainwindow.h"
 #include "recentfilesmenu.h"
 #include "settings.h"
+#include "statusbadge.h"
+#include "timelinemodel.h"
 #include "topologylayout.h"
 #include "topologyscene.h"
 #include "topologyview.h"
@@ -149,6 +151,64 @@ Check check(CheckKind kind, decltype(Check::probe) probe)
     c.kind = kind;
     c.probe = std::move(probe);
     return c;
+}
+
+// The blue/green path with one check on every hop, app-blue's naming a runbook.
+Environment probedBlueGreen()
+{
+    Environment env = blueGreen();
+    for (Hop& h : env.hops) {
+        Check c = check(CheckKind::Tcp, TcpProbe{});
+        c.name = "reachable";
+        if (h.id == "app-blue" || h.id == "lb")
+            c.remedy = h.id == "lb" ? "fix-default-action" : "redeploy-service";
+        h.checks.push_back(c);
+    }
+    return env;
+}
+
+CheckResult result(const std::string& hop, CheckStatus status, const std::string& message, const std::string& figure = {},
+                   nlohmann::json observed = nlohmann::json::object())
+{
+    CheckResult r;
+    r.environment = "prod";
+    r.hop = hop;
+    r.check = "reachable";
+    r.status = status;
+    r.message = message;
+    r.figure = figure;
+    r.latencyMs = 12;
+    r.observed = std::move(observed);
+    r.takenAt = std::chrono::system_clock::now();
+    return r;
+}
+
+// Blue is down from its containers; green and the database are fine.
+ResultsByHop blueDown()
+{
+    ResultsByHop results;
+    const auto put = [&](const CheckResult& r) { results[r.hop][r.check] = r; };
+    put(result("dns", CheckStatus::Pass, "1 answer · 2 ms", "1 answer · 2 ms"));
+    put(result("lb", CheckStatus::Fail, "status was 502; expected status == 200", "502 · 3 ms"));
+    put(result("tg-blue", CheckStatus::Error, "connection refused", "refused"));
+    put(result("app-blue", CheckStatus::Fail, "0/2 running · 10 restarts", "exit 0 · 40 ms",
+               {{"running", 0}, {"desired", 2}}));
+    put(result("tg-green", CheckStatus::Pass, "connected · 1 ms", "connected · 1 ms"));
+    put(result("app-green", CheckStatus::Pass, "2/2 running", "2/2 running"));
+    put(result("db", CheckStatus::Warn, "155/250 connections", "155/250 connections"));
+    return results;
+}
+
+// A card drawn alone, as the scene would, on a plain light palette.
+QImage paintCard(HopItem* card)
+{
+    QImage image(card->boundingRect().size().toSize(), QImage::Format_ARGB32);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
+    painter.translate(-card->boundingRect().topLeft());
+    card->paint(&painter, nullptr, nullptr);
+    painter.end();
+    return image;
 }
 
 int linkCount(const Environment& env)
@@ -462,8 +522,8 @@ private slots:
         QCOMPARE(blue->x(), green->x());
         QVERIFY(blue->y() < green->y());
         QVERIFY(!blue->collidesWithItem(green));
-        QCOMPARE(blue->status(), HopStatus::NotProbed);
-        QCOMPARE(blue->keyFigure(), QStringLiteral("not probed yet"));
+        QCOMPARE(int(blue->status()), int(HopStatus::Grey));
+        QCOMPARE(blue->keyFigure(), QStringLiteral("no checks"));  // nothing to probe there
     }
 
     void sceneKeepsTheSelectedHopAcrossRedraws()
@@ -540,6 +600,165 @@ private slots:
         QCOMPARE(dark.pixelColor(middle), QColor(0x20, 0x20, 0x20));
     }
 
+    // --- the map and the inspector, given a diagnosis -------------------------------------
+
+    void mapShowsColourRoleAndFigureOfEachHop()
+    {
+        const Environment env = probedBlueGreen();
+        const ResultsByHop results = blueDown();
+        const Diagnosis diagnosis = diagnose(env, results);
+        TopologyScene scene;
+        QPalette palette;
+        palette.setColor(QPalette::Base, Qt::white);
+        palette.setColor(QPalette::Mid, QColor(0xa0, 0xa0, 0xa0));
+        scene.setPalette(palette);
+        scene.setEnvironment(env);
+        QHash<QString, HopState> states;
+        for (const Hop& h : env.hops) {
+            const HopVerdict* v = diagnosis.verdict(h.id);
+            states.insert(QString::fromStdString(h.id),
+                          {v->status, v->role, QString::fromStdString(hopFigure(h, *v)), h.id == "dns", h.id == "db"});
+        }
+        scene.setHopStates(states);
+
+        struct Expected {
+            const char* hop;
+            HopStatus status;
+            HopRole role;
+            const char* figure;
+        };
+        const Expected expected[] = {
+            {"dns", HopStatus::Green, HopRole::Healthy, "1 answer · 2 ms"},
+            {"lb", HopStatus::Red, HopRole::Symptom, "status was 502; expected status == 200"},
+            {"tg-blue", HopStatus::Red, HopRole::Symptom, "connection refused"},
+            {"app-blue", HopStatus::Red, HopRole::LikelyCause, "0/2 running · 10 restarts"},
+            {"tg-green", HopStatus::Green, HopRole::Healthy, "connected · 1 ms"},
+            {"db", HopStatus::Amber, HopRole::Degraded, "155/250 connections"},
+        };
+        for (const Expected& e : expected) {
+            HopItem* card = scene.hopItem(QString::fromLatin1(e.hop));
+            QVERIFY(card);
+            QCOMPARE(int(card->status()), int(e.status));
+            QCOMPARE(int(card->role()), int(e.role));
+            QCOMPARE(card->keyFigure(), QString::fromUtf8(e.figure));
+            // The strip down the left edge carries the colour.
+            const QImage image = paintCard(card);
+            QCOMPARE(image.pixelColor(6, image.height() / 2), statusbadge::color(e.status));
+            // Only the likely cause gets the heavy outline in its colour (top edge, right half).
+            const QColor top = image.pixelColor(image.width() - 40, 11);
+            QCOMPARE(top == statusbadge::color(HopStatus::Red), e.role == HopRole::LikelyCause);
+        }
+        QVERIFY(scene.hopItem(QStringLiteral("app-blue"))->toolTip().contains(QStringLiteral("likely cause")));
+        QVERIFY(scene.hopItem(QStringLiteral("lb"))->toolTip().contains(QStringLiteral("symptom")));
+        // A stale answer is faded, not hidden; a probe in flight turns a ring.
+        QCOMPARE(scene.hopItem(QStringLiteral("db"))->opacity(), 0.5);
+        QCOMPARE(scene.hopItem(QStringLiteral("lb"))->opacity(), 1.0);
+        QVERIFY(scene.hopItem(QStringLiteral("dns"))->state().probing);
+
+        // Hops the states leave out go back to "not probed yet".
+        scene.setHopStates({});
+        QCOMPARE(int(scene.hopItem(QStringLiteral("app-blue"))->status()), int(HopStatus::Grey));
+        QCOMPARE(scene.hopItem(QStringLiteral("app-blue"))->keyFigure(), QStringLiteral("not probed yet"));
+    }
+
+    void badgesDifferInShapeNotOnlyColour()
+    {
+        const auto draw = [](HopStatus status, bool stale = false) {
+            QImage image(40, 40, QImage::Format_ARGB32);
+            image.fill(Qt::transparent);
+            QPainter painter(&image);
+            statusbadge::paint(painter, QRectF(0, 0, 40, 40), status, stale);
+            return image;
+        };
+        // A circle fills its left middle; the amber triangle leaves its top left corner empty.
+        QCOMPARE(draw(HopStatus::Red).pixelColor(5, 20), statusbadge::color(HopStatus::Red));
+        QCOMPARE(draw(HopStatus::Green).pixelColor(5, 20), statusbadge::color(HopStatus::Green));
+        QCOMPARE(draw(HopStatus::Amber).pixelColor(8, 8).alpha(), 0);
+        QCOMPARE(draw(HopStatus::Amber).pixelColor(10, 36), statusbadge::color(HopStatus::Amber));
+        // Stale: a ring, hollow where the filled badge is solid.
+        QCOMPARE(draw(HopStatus::Red, true).pixelColor(8, 20).alpha(), 0);
+    }
+
+    void checksModelShowsResultsAndEvidence()
+    {
+        ChecksModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const Environment env = probedBlueGreen();
+        const Hop& appBlue = *env.hop("app-blue");
+        model.setHop(appBlue);
+        const int staticDetails = model.rowCount(model.index(0, 0));
+        QCOMPARE(model.index(0, 1).data().toString(), QStringLiteral("not probed yet"));
+
+        CheckResult failed = result("app-blue", CheckStatus::Fail, "0/2 running", "exit 0 · 40 ms",
+                                    {{"running", 0}, {"desired", 2}, {"log", "machine has reached its max restart count of 10"}});
+        model.setResults({&failed});
+        const QModelIndex row = model.index(0, 0);
+        QCOMPARE(int(model.status(0)), int(HopStatus::Red));
+        QCOMPARE(model.index(0, 1).data().toString(), QStringLiteral("failed · 12 ms · 0/2 running"));
+        // The result, three observed values and the time, before what the check is.
+        QCOMPARE(model.rowCount(row), staticDetails + 5);
+        QCOMPARE(model.index(0, 1, row).data().toString(), QStringLiteral("0/2 running"));
+        QStringList observed;
+        for (int i = 1; i <= 3; ++i)
+            observed << model.index(i, 0, row).data().toString() + u'=' + model.index(i, 1, row).data().toString();
+        QCOMPARE(observed, (QStringList{QStringLiteral("desired=2"), QStringLiteral("log=machine has reached its max restart count of 10"),
+                                        QStringLiteral("running=0")}));
+        QCOMPARE(model.valueAt(model.index(2, 1, row)), QStringLiteral("log: machine has reached its max restart count of 10"));
+
+        // A later result with fewer observations; then none at all.
+        CheckResult passed = result("app-blue", CheckStatus::Pass, "2/2 running", "2/2 running", {{"running", 2}});
+        model.setResults({&passed});
+        QCOMPARE(model.rowCount(row), staticDetails + 3);
+        QCOMPARE(int(model.status(0)), int(HopStatus::Green));
+        model.setResults({nullptr});
+        QCOMPARE(model.rowCount(row), staticDetails);
+        QVERIFY(model.summaryText().contains(QStringLiteral("reachable: not probed yet")));
+    }
+
+    void timelineKeepsNewestFirstAndCaps()
+    {
+        TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        StatusChange change;
+        change.at = QDateTime(QDate(2026, 11, 23), QTime(12, 3, 15));
+        change.environment = QStringLiteral("qa");
+        change.hop = QStringLiteral("db");
+        change.from = HopStatus::Green;
+        change.to = HopStatus::Red;
+        change.role = HopRole::LikelyCause;
+        change.message = QStringLiteral("relation \"application_logs\" does not exist");
+        model.add(change);
+        QCOMPARE(model.index(0).data().toString(),
+                 QStringLiteral("12:03:15  qa › db went red (likely cause): relation \"application_logs\" does not exist"));
+        change.to = HopStatus::Green;
+        change.role = HopRole::Healthy;
+        change.at = change.at.addSecs(60);
+        model.add(change);
+        QCOMPARE(model.index(0).data().toString().left(31), QStringLiteral("12:04:15  qa › db recovered: re"));
+        for (int i = 0; i < TimelineModel::MaxRows + 5; ++i)
+            model.add(change);
+        QCOMPARE(model.rowCount(), TimelineModel::MaxRows);
+    }
+
+    void inspectorOffersTheCausesRunbooksFirst()
+    {
+        const Environment env = probedBlueGreen();
+        const ResultsByHop results = blueDown();
+        const Diagnosis diagnosis = diagnose(env, results);
+        HopInspector inspector;
+        inspector.showHop(env, *env.hop("lb"));
+        inspector.showResults(diagnosis, false);
+        QCOMPARE(inspector.runbooks(), (QStringList{QStringLiteral("redeploy-service"), QStringLiteral("fix-default-action")}));
+        QVERIFY2(inspector.summaryText().contains(QStringLiteral("Likely caused by app-blue")), qPrintable(inspector.summaryText()));
+        QVERIFY(inspector.statusText().contains(QStringLiteral("failing · symptom")));
+        QCOMPARE(int(inspector.checksModel()->status(0)), int(HopStatus::Red));
+
+        const QString text = HopText::diagnosisSummary(env, diagnosis, QStringLiteral("prod.yaml"));
+        QVERIFY2(text.startsWith(QStringLiteral("prod (prod.yaml): failing\nLikely cause: app-blue")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Symptoms: lb, tg-blue")));
+        QVERIFY(text.contains(QStringLiteral("[degraded] db")));
+    }
+
     // --- the window ---------------------------------------------------------------------
 
     void windowShowsFilesEnvironmentsAndProblems()
@@ -610,6 +829,49 @@ private slots:
         QCOMPARE(inspector->hopId(), QStringLiteral("db"));
         QVERIFY(!inspector->summaryText().contains(QStringLiteral("hunter2")));
         QVERIFY(inspector->summaryText().contains(QStringLiteral("postgres required tables: users, application_logs")));
+    }
+
+    void allEnvironmentsStackAsLanes()
+    {
+        Settings settings(m_dir->filePath(QStringLiteral("settings.ini")));
+        Workspace workspace;
+        MainWindow window(&workspace, &settings);
+        const QString qa = fixture(QStringLiteral("qa.yaml"), kQaFile);
+        const QString prod = fixture(QStringLiteral("prod.yaml"), kBlueGreenFile);
+        window.openFiles({qa, prod});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        window.actions()->showAll->trigger();
+        TopologyScene* scene = window.scene();
+        QVERIFY(scene->isStacked());
+        QCOMPARE(scene->hopItems().size(), 6 + 7);
+        // Lanes do not overlap: every prod card is below every qa card.
+        qreal qaBottom = -1e9;
+        qreal prodTop = 1e9;
+        for (const HopItem* item : scene->hopItems()) {
+            if (item->lane().endsWith(QStringLiteral("qa")))
+                qaBottom = qMax(qaBottom, item->sceneBoundingRect().bottom());
+            else
+                prodTop = qMin(prodTop, item->sceneBoundingRect().top());
+        }
+        QVERIFY2(qaBottom < prodTop, qPrintable(QStringLiteral("%1 vs %2").arg(qaBottom).arg(prodTop)));
+
+        // Picking a card in prod's lane chooses prod in the list and fills the inspector.
+        HopItem* blue = nullptr;
+        for (HopItem* item : scene->hopItems()) {
+            if (item->hopId() == QStringLiteral("tg-blue"))
+                blue = item;
+        }
+        QVERIFY(blue);
+        scene->selectHop(TopologyScene::laneKey(blue->lane(), blue->hopId()));
+        QCOMPARE(window.environmentView()->currentIndex().data(EnvironmentListModel::NameRole).toString(), QStringLiteral("prod"));
+        QCOMPARE(window.inspector()->hopId(), QStringLiteral("tg-blue"));
+        QCOMPARE(scene->hopItems().size(), 13);  // still every lane
+
+        window.actions()->showAll->trigger();
+        QVERIFY(!scene->isStacked());
+        QCOMPARE(scene->hopItems().size(), 7);  // prod alone
     }
 
     void fileMenuOpensRecentAndCloses()

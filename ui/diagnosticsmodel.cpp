@@ -9,8 +9,8 @@ namespace hopscope {
 
 DiagnosticsModel::DiagnosticsModel(Workspace* workspace, QObject* parent)
     : FileRowsModel(workspace, parent)
-    , m_errorIcon(statusbadge::icon(HopStatus::Failing))
-    , m_warningIcon(statusbadge::icon(HopStatus::Warning))
+    , m_errorIcon(statusbadge::icon(HopStatus::Red))
+    , m_warningIcon(statusbadge::icon(HopStatus::Amber))
 {
     populate();
 }

@@ -1,6 +1,9 @@
 #include "environmentlistmodel.h"
 
 #include "glyphs.h"
+#include "hoptext.h"
+#include "liveprobing.h"
+#include "statusbadge.h"
 
 #include <QDir>
 #include <QGuiApplication>
@@ -20,22 +23,64 @@ QIcon lockIcon(const QColor& color, const QColor& selected)
     return icon;
 }
 
-QIcon blankIcon()
-{
-    QPixmap pixmap(16, 16);
-    pixmap.fill(Qt::transparent);
-    return QIcon(pixmap);
-}
-
 } // namespace
 
 EnvironmentListModel::EnvironmentListModel(Workspace* workspace, QObject* parent)
     : FileRowsModel(workspace, parent)
     , m_protectedIcon(lockIcon(QColor(0xe0, 0x31, 0x31),  // the colour of caution on any palette
                                QGuiApplication::palette().color(QPalette::HighlightedText)))
-    , m_plainIcon(blankIcon())
 {
+    for (const HopStatus st : {HopStatus::Grey, HopStatus::Green, HopStatus::Amber, HopStatus::Red}) {
+        m_statusIcons[int(st)] = statusbadge::icon(st);
+        m_staleIcons[int(st)] = statusbadge::icon(st, true);
+    }
     populate();
+}
+
+void EnvironmentListModel::setLiveProbing(LiveProbing* live)
+{
+    if (m_live)
+        disconnect(m_live, nullptr, this, nullptr);
+    m_live = live;
+    if (m_live)
+        connect(m_live, &LiveProbing::environmentUpdated, this, &EnvironmentListModel::onEnvironmentUpdated);
+    if (rowCount() > 0)
+        emit dataChanged(index(0), index(rowCount() - 1));
+}
+
+void EnvironmentListModel::onEnvironmentUpdated(const QString& file, const QString& name)
+{
+    const QModelIndex row = find(file, name);
+    if (row.isValid())
+        emit dataChanged(row, row, {Qt::DecorationRole, Qt::ToolTipRole, Qt::AccessibleTextRole, StatusRole, CauseRole, StaleRole});
+}
+
+QString EnvironmentListModel::causeLine(const Environment& env, const QString& file) const
+{
+    const LiveProbing::EnvironmentState* state = m_live ? m_live->environment(file, QString::fromStdString(env.name)) : nullptr;
+    if (!state || state->diagnosis.overall == HopStatus::Grey)
+        return env.hops.empty() ? tr("no hops") : HopText::statusName(HopStatus::Grey);
+    const Diagnosis& d = state->diagnosis;
+    if (d.overall == HopStatus::Green)
+        return tr("all %n hop(s) healthy", nullptr, int(env.hops.size()));
+    // The likely cause, else (amber beside nothing red) the first degraded hop.
+    std::vector<std::string> named = d.likelyCauses;
+    if (named.empty()) {
+        for (const HopVerdict& v : d.hops) {
+            if (v.status == d.overall) {
+                named.push_back(v.hop);
+                break;
+            }
+        }
+    }
+    QStringList parts;
+    for (const std::string& id : named) {
+        const Hop* hop = env.hop(id);
+        const HopVerdict* v = d.verdict(id);
+        if (hop && v)
+            parts << QStringLiteral("%1: %2").arg(QString::fromStdString(id), QString::fromStdString(hopFigure(*hop, *v)));
+    }
+    return parts.join(QStringLiteral("; "));
 }
 
 int EnvironmentListModel::rowsIn(const LoadedFile& file) const
@@ -76,10 +121,27 @@ QVariant EnvironmentListModel::data(const QModelIndex& index, int role) const
         return name;
     case Qt::ToolTipRole:
         return toolTip(*env, file);
-    case Qt::DecorationRole:
-        return env->isProtected ? m_protectedIcon : m_plainIcon;
-    case Qt::AccessibleTextRole:
-        return env->isProtected ? tr("%1, protected").arg(name) : name;
+    case Qt::DecorationRole: {
+        const auto* state = m_live ? m_live->environment(file, name) : nullptr;
+        const HopStatus status = state ? state->diagnosis.overall : HopStatus::Grey;
+        return state && state->stale ? m_staleIcons[int(status)] : m_statusIcons[int(status)];
+    }
+    case Qt::AccessibleTextRole: {
+        const auto* state = m_live ? m_live->environment(file, name) : nullptr;
+        const QString status = HopText::statusName(state ? state->diagnosis.overall : HopStatus::Grey);
+        const QString head = env->isProtected ? tr("%1, protected, %2").arg(name, status) : tr("%1, %2").arg(name, status);
+        return QString(head + QStringLiteral(": ") + causeLine(*env, file));
+    }
+    case StatusRole: {
+        const auto* state = m_live ? m_live->environment(file, name) : nullptr;
+        return int(state ? state->diagnosis.overall : HopStatus::Grey);
+    }
+    case StaleRole: {
+        const auto* state = m_live ? m_live->environment(file, name) : nullptr;
+        return state && state->stale;
+    }
+    case CauseRole:
+        return causeLine(*env, file);
     case FilePathRole:
         return file;
     case ProtectedRole:
@@ -99,7 +161,8 @@ QString EnvironmentListModel::toolTip(const Environment& env, const QString& fil
     if (!env.description.empty())
         html += QStringLiteral("<p>%1</p>").arg(QString::fromStdString(env.description).toHtmlEscaped());
     html += QStringLiteral("<p>") % tr("%n hop(s)", nullptr, static_cast<int>(env.hops.size())) % QStringLiteral("<br>")
-        % tr("From %1").arg(QDir::toNativeSeparators(file).toHtmlEscaped()) % QStringLiteral("</p>");
+        % tr("From %1").arg(QDir::toNativeSeparators(file).toHtmlEscaped()) % QStringLiteral("</p>")
+        % QStringLiteral("<p>") % causeLine(env, file).toHtmlEscaped() % QStringLiteral("</p>");
     return html;
 }
 
@@ -110,6 +173,9 @@ QHash<int, QByteArray> EnvironmentListModel::roleNames() const
     names.insert(NameRole, QByteArrayLiteral("name"));
     names.insert(ProtectedRole, QByteArrayLiteral("protected"));
     names.insert(HopCountRole, QByteArrayLiteral("hopCount"));
+    names.insert(StatusRole, QByteArrayLiteral("status"));
+    names.insert(CauseRole, QByteArrayLiteral("cause"));
+    names.insert(StaleRole, QByteArrayLiteral("stale"));
     return names;
 }
 

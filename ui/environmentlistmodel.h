@@ -7,6 +7,8 @@
 
 namespace hopscope {
 
+class LiveProbing;
+
 // Every environment of every open file, file by file in the order they were opened.
 class EnvironmentListModel final : public FileRowsModel<QAbstractListModel> {
     Q_OBJECT
@@ -16,9 +18,16 @@ public:
         NameRole,
         ProtectedRole,
         HopCountRole,
+        StatusRole,  // int(HopStatus), grey without live probing
+        CauseRole,   // one line: the likely cause and its evidence, or how the path is
+        StaleRole,
     };
 
     explicit EnvironmentListModel(Workspace* workspace, QObject* parent = nullptr);
+
+    // Colours and cause lines follow the probes; without, every row is "not probed yet".
+    void setLiveProbing(LiveProbing* live);
+    QIcon protectedIcon() const { return m_protectedIcon; }
 
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
@@ -32,9 +41,13 @@ protected:
 
 private:
     QString toolTip(const Environment& env, const QString& file) const;
+    QString causeLine(const Environment& env, const QString& file) const;
+    void onEnvironmentUpdated(const QString& file, const QString& name);
 
+    LiveProbing* m_live = nullptr;
+    QIcon m_statusIcons[4];
+    QIcon m_staleIcons[4];
     QIcon m_protectedIcon;
-    QIcon m_plainIcon;  // blank, so names line up whether or not a row is protected
 };
 
 } // namespace hopscope

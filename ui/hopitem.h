@@ -12,7 +12,8 @@ namespace hopscope {
 class EdgeItem;
 
 // One hop on the map: a card with the kind's glyph, the title, the kind, the key figure
-// and a status badge. It draws what it was given; the scene decides what that is.
+// and a status badge; a pill on top for the likely cause (heavy outline) or a symptom.
+// It draws what it was given; the scene decides what that is.
 class HopItem final : public QGraphicsItem {
 public:
     enum { Type = UserType + 1 };
@@ -22,11 +23,19 @@ public:
     int type() const override { return Type; }
 
     QString hopId() const { return m_id; }
+    // The environment's lane when the map shows several; empty when it shows one.
+    QString lane() const { return m_lane; }
+    void setLane(const QString& lane) { m_lane = lane; }
     QString title() const { return m_title; }
     HopKind kind() const { return m_kind; }
-    HopStatus status() const { return m_status; }
-    QString keyFigure() const { return m_keyFigure; }
-    void setStatus(HopStatus status, const QString& keyFigure);
+    const HopState& state() const { return m_state; }
+    HopStatus status() const { return m_state.status; }
+    HopRole role() const { return m_state.role; }
+    // What the card's bottom lines say: the figure, or "not probed yet".
+    QString keyFigure() const;
+    void setState(const HopState& state);
+    // 0..1, advanced by the scene while a probe is in flight: the badge's ring turns.
+    void setPulsePhase(qreal phase);
 
     void addEdge(EdgeItem* edge);
     // Where links leave and arrive, in scene coordinates.
@@ -45,14 +54,18 @@ private:
     void paintCard(QPainter& painter, const QPalette& palette) const;
     void paintGlyph(QPainter& painter, const QPalette& palette, const QRectF& tile) const;
     void paintText(QPainter& painter, const QPalette& palette) const;
+    void paintRolePill(QPainter& painter, const QPalette& palette) const;
+    void paintPulse(QPainter& painter, const QRectF& badge) const;
+    void updateToolTip();
 
     QString m_id;
+    QString m_lane;
     QString m_title;
     QString m_kindName;
     HopKind m_kind;
     int m_checkCount;
-    HopStatus m_status = HopStatus::NotProbed;
-    QString m_keyFigure;
+    HopState m_state;
+    qreal m_pulsePhase = 0;
     QList<EdgeItem*> m_edges;
 };
 

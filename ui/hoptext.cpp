@@ -90,18 +90,71 @@ QString HopText::checkCount(int count)
 QString HopText::statusName(HopStatus status)
 {
     switch (status) {
-    case HopStatus::NotProbed: return tr("not probed yet");
-    case HopStatus::Healthy: return tr("healthy");
-    case HopStatus::Warning: return tr("warning");
-    case HopStatus::Failing: return tr("failing");
-    case HopStatus::Stale: return tr("stale");
+    case HopStatus::Grey: return tr("not probed yet");
+    case HopStatus::Green: return tr("healthy");
+    case HopStatus::Amber: return tr("degraded");
+    case HopStatus::Red: return tr("failing");
     }
     return {};
 }
 
-QString HopText::keyFigure(HopStatus status)
+QString HopText::roleName(HopRole role)
 {
-    return statusName(status);
+    switch (role) {
+    case HopRole::LikelyCause: return tr("likely cause");
+    case HopRole::Symptom: return tr("symptom");
+    case HopRole::Degraded: return tr("degraded");
+    case HopRole::Healthy:
+    case HopRole::Unknown: break;
+    }
+    return {};
+}
+
+QString HopText::checkStatusName(CheckStatus status)
+{
+    switch (status) {
+    case CheckStatus::Pass: return tr("passed");
+    case CheckStatus::Warn: return tr("warned");
+    case CheckStatus::Fail: return tr("failed");
+    case CheckStatus::Error: return tr("could not probe");
+    }
+    return {};
+}
+
+QString HopText::diagnosisSummary(const Environment& env, const Diagnosis& d, const QString& fileName)
+{
+    QStringList lines;
+    lines << tr("%1 (%2): %3").arg(QString::fromStdString(env.name), fileName, statusName(d.overall));
+    QStringList symptoms;
+    QStringList runbooks;
+    for (const std::string& id : d.likelyCauses) {
+        const Hop* hop = env.hop(id);
+        const HopVerdict* v = d.verdict(id);
+        if (!hop || !v)
+            continue;
+        lines << tr("Likely cause: %1 (%2): %3").arg(q(id), title(*hop), q(hopFigure(*hop, *v)));
+        for (const std::string& r : v->runbooks)
+            runbooks << q(r);
+    }
+    for (const HopVerdict& v : d.hops) {
+        if (v.role == HopRole::Symptom)
+            symptoms << q(v.hop);
+    }
+    if (!symptoms.isEmpty())
+        lines << tr("Symptoms: %1").arg(symptoms.join(QStringLiteral(", ")));
+    runbooks.removeDuplicates();
+    if (!runbooks.isEmpty())
+        lines << tr("Runbooks: %1").arg(runbooks.join(QStringLiteral(", ")));
+    lines << tr("Hops:");
+    for (const Hop& hop : env.hops) {
+        const HopVerdict* v = d.verdict(hop.id);
+        const HopStatus status = v ? v->status : HopStatus::Grey;
+        QString figure = v ? q(hopFigure(hop, *v)) : QString();
+        if (figure.isEmpty())
+            figure = statusName(status);
+        lines << QStringLiteral("  [%1] %2 (%3): %4").arg(statusName(status), q(hop.id), title(hop), figure);
+    }
+    return lines.join(u'\n');
 }
 
 QString HopText::expand(const std::string& text, const KeyValues& variables)

@@ -55,6 +55,27 @@ MainActions::MainActions(QObject* parent) : QObject(parent)
             action->setIcon(glyphs::icon(glyph, ink));
     }
     zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(tr("Ctrl+="))});  // + without Shift
+    probeNow = make(this, tr("&Probe Now"), QKeySequence(Qt::Key_F5), QStringLiteral("view-refresh"),
+                    tr("Probe every hop of every environment now"));
+    if (probeNow->icon().isNull())
+        probeNow->setIcon(style->standardIcon(QStyle::SP_BrowserReload));
+    pause = make(this, tr("P&ause Live Probing"), QKeySequence(tr("Ctrl+Shift+P")),
+                 QStringLiteral("media-playback-pause"),
+                 tr("Stop probing on the interval; Probe Now still works"));
+    pause->setCheckable(true);
+    if (pause->icon().isNull())
+        pause->setIcon(style->standardIcon(QStyle::SP_MediaPause));
+    exportPng = make(this, tr("Export Map as &PNG…"), QKeySequence(tr("Ctrl+E")), QStringLiteral("image-x-generic"),
+                     tr("Save the map as a picture, for a ticket or a chat"));
+    exportSvg = make(this, tr("Export Map as &SVG…"), QKeySequence(tr("Ctrl+Shift+E")), QStringLiteral("image-svg+xml"),
+                     tr("Save the map as a scalable drawing"));
+    copyDiagnosis = make(this, tr("Copy &Diagnosis"), QKeySequence(tr("Ctrl+Shift+C")), QStringLiteral("edit-copy"),
+                         tr("Copy a text summary of the diagnosis, for an incident channel"));
+    if (copyDiagnosis->icon().isNull())
+        copyDiagnosis->setIcon(style->standardIcon(QStyle::SP_FileDialogDetailedView));
+    showAll = make(this, tr("&All Environments"), QKeySequence(tr("Ctrl+Shift+A")), QStringLiteral("view-list-details"),
+                   tr("Show every environment on the map, one lane each"));
+    showAll->setCheckable(true);
     about = make(this, tr("&About Hopscope"), {}, QStringLiteral("help-about"), tr("Version and credits"));
     about->setMenuRole(QAction::AboutRole);
 }
@@ -67,31 +88,47 @@ void MainActions::fillMenuBar(QMenuBar* bar, QMenu* recentFiles, const QList<QAc
     file->addAction(reload);
     file->addAction(closeFile);
     file->addSeparator();
+    file->addAction(exportPng);
+    file->addAction(exportSvg);
+    file->addSeparator();
     file->addAction(quit);
 
     QMenu* view = bar->addMenu(tr("&View"));
     view->addAction(zoomIn);
     view->addAction(zoomOut);
     view->addAction(fit);
+    view->addAction(showAll);
     view->addSeparator();
     view->addActions(dockToggles);
+
+    QMenu* probe = bar->addMenu(tr("&Probe"));
+    probe->addAction(probeNow);
+    probe->addAction(pause);
+    probe->addSeparator();
+    probe->addAction(copyDiagnosis);
 
     QMenu* help = bar->addMenu(tr("&Help"));
     help->addAction(about);
 }
 
-QToolBar* MainActions::createToolBar(QWidget* parent) const
+QToolBar* MainActions::createToolBar(QWidget* parent, QWidget* intervalChooser) const
 {
     auto* bar = new QToolBar(tr("Main"), parent);
     bar->setObjectName(QStringLiteral("mainToolBar"));  // for saveState()
     bar->setMovable(false);
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(open);
-    bar->addAction(reload);
+    bar->addSeparator();
+    bar->addAction(probeNow);
+    bar->addAction(pause);
+    if (intervalChooser)
+        bar->addWidget(intervalChooser);
+    bar->addAction(copyDiagnosis);
     bar->addSeparator();
     bar->addAction(zoomOut);
     bar->addAction(zoomIn);
     bar->addAction(fit);
+    bar->addAction(showAll);
     return bar;
 }
 

@@ -20,7 +20,8 @@ public:
 
     // File, View and Help; View ends with the docks' show/hide toggles.
     void fillMenuBar(QMenuBar* bar, QMenu* recentFiles, const QList<QAction*>& dockToggles) const;
-    QToolBar* createToolBar(QWidget* parent) const;
+    // The interval chooser goes after the probing actions.
+    QToolBar* createToolBar(QWidget* parent, QWidget* intervalChooser = nullptr) const;
 
     QAction* open;
     QAction* reload;
@@ -29,6 +30,12 @@ public:
     QAction* zoomIn;
     QAction* zoomOut;
     QAction* fit;
+    QAction* probeNow;
+    QAction* pause;          // checkable
+    QAction* exportPng;
+    QAction* exportSvg;
+    QAction* copyDiagnosis;
+    QAction* showAll;        // checkable: every environment as a lane
     QAction* about;
 };
 

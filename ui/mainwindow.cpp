@@ -1,12 +1,16 @@
 #include "mainwindow.h"
 
 #include "diagnosticsmodel.h"
+#include "environmentdelegate.h"
 #include "environmentlistmodel.h"
 #include "hopinspector.h"
+#include "hoptext.h"
+#include "liveprobing.h"
 #include "mainactions.h"
 #include "problemspanel.h"
 #include "recentfilesmenu.h"
 #include "settings.h"
+#include "timelinemodel.h"
 #include "topologyscene.h"
 #include "topologyview.h"
 #include "workspace.h"
@@ -14,13 +18,21 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QImage>
+#include <QPainter>
+#include <QProgressBar>
+#include <QSaveFile>
+#include <QSvgGenerator>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
+#include <QDir>
 #include <QMessageBox>
 #include <QScreen>
 #include <QStyle>
@@ -28,7 +40,7 @@
 
 namespace hopscope {
 
-MainWindow::MainWindow(Workspace* workspace, Settings* settings, QWidget* parent)
+MainWindow::MainWindow(Workspace* workspace, Settings* settings, LiveProbing* live, QWidget* parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
     , m_settings(settings)
@@ -36,21 +48,34 @@ MainWindow::MainWindow(Workspace* workspace, Settings* settings, QWidget* parent
     , m_environments(new EnvironmentListModel(workspace, this))
     , m_diagnostics(new DiagnosticsModel(workspace, this))
     , m_scene(new TopologyScene(this))
+    , m_live(live)
+    , m_timeline(new TimelineModel(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
+    m_environments->setLiveProbing(live);
     createCentre();
     addDockWidget(Qt::LeftDockWidgetArea, createEnvironmentDock());
     // The path runs left to right, so the map gets the full width; the inspector's
     // one-line probe summaries (URLs, DSNs, argv) want width too, so it sits below, beside
-    // the problems. Every dock can be moved, and where the user puts it is remembered.
+    // the timeline and the problems (tabbed). Every dock can be moved, and where the user
+    // puts it is remembered.
     addDockWidget(Qt::BottomDockWidgetArea, createInspectorDock());
-    splitDockWidget(m_inspectorDock, createProblemsDock(), Qt::Horizontal);
+    splitDockWidget(m_inspectorDock, createTimelineDock(), Qt::Horizontal);
+    tabifyDockWidget(m_timelineDock, createProblemsDock());
+    m_timelineDock->raise();
     createMenus();
     createToolBar();
     connectActions();
 
     m_status = new QLabel(this);
     statusBar()->addWidget(m_status, 1);
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("probeProgress"));
+    m_progress->setAccessibleName(tr("Probing progress"));
+    m_progress->setMaximumWidth(220);
+    m_progress->setTextVisible(true);
+    m_progress->hide();
+    statusBar()->addPermanentWidget(m_progress);
     m_zoom = new QLabel(this);
     m_zoom->setToolTip(tr("Map zoom"));
     statusBar()->addPermanentWidget(m_zoom);
@@ -63,6 +88,13 @@ MainWindow::MainWindow(Workspace* workspace, Settings* settings, QWidget* parent
     const auto showZoom = [this](qreal zoom) { m_zoom->setText(tr("%1%").arg(qRound(zoom * 100))); };
     connect(m_view, &TopologyView::zoomChanged, this, showZoom);
     showZoom(m_view->zoom());
+
+    if (m_live) {
+        connect(m_live, &LiveProbing::environmentUpdated, this, &MainWindow::onEnvironmentUpdated);
+        connect(m_live, &LiveProbing::statusChanged, this, &MainWindow::onStatusChanged);
+        connect(m_live, &LiveProbing::progressChanged, this, &MainWindow::onProgress);
+        m_live->setIntervalOverride(m_settings->probeInterval());
+    }
 
     restoreLayout();
     onWorkspaceChanged();
@@ -84,10 +116,10 @@ QDockWidget* MainWindow::createEnvironmentDock()
 {
     m_environmentView = new QListView(this);
     m_environmentView->setModel(m_environments);
+    m_environmentView->setItemDelegate(new EnvironmentDelegate(m_environmentView));
     m_environmentView->setAccessibleName(tr("Environments"));
     m_environmentView->setUniformItemSizes(true);
-    m_environmentView->setSpacing(2);
-    m_environmentView->setIconSize(QSize(16, 16));
+    m_environmentView->setSpacing(1);
     m_environmentView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     connect(m_environmentView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &MainWindow::onCurrentEnvironmentChanged);
@@ -107,6 +139,49 @@ QDockWidget* MainWindow::createInspectorDock()
     return m_inspectorDock;
 }
 
+QDockWidget* MainWindow::createTimelineDock()
+{
+    m_timelineView = new QListView(this);
+    m_timelineView->setModel(m_timeline);
+    m_timelineView->setAccessibleName(tr("Timeline of status changes"));
+    m_timelineView->setUniformItemSizes(true);
+    m_timelineView->setTextElideMode(Qt::ElideRight);
+    m_timelineView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Activating a change shows its hop.
+    connect(m_timelineView, &QListView::activated, this, [this](const QModelIndex& index) {
+        const QString file = index.data(TimelineModel::FilePathRole).toString();
+        const QString env = index.data(TimelineModel::EnvironmentRole).toString();
+        if (selectEnvironment(file, env))
+            selectHopForUser(index.data(TimelineModel::HopIdRole).toString());
+    });
+    m_timelineDock = new QDockWidget(tr("Timeline"), this);
+    m_timelineDock->setObjectName(QStringLiteral("timelineDock"));
+    m_timelineDock->setWidget(m_timelineView);
+    return m_timelineDock;
+}
+
+QComboBox* MainWindow::createIntervalChooser()
+{
+    auto* box = new QComboBox(this);
+    box->setObjectName(QStringLiteral("intervalChooser"));
+    box->setAccessibleName(tr("Probing interval"));
+    box->setToolTip(tr("How often every environment is probed"));
+    box->addItem(tr("Each file's interval"), 0);
+    for (const int seconds : {5, 10, 30, 60, 300})
+        box->addItem(seconds < 60 ? tr("Every %n second(s)", nullptr, seconds) : tr("Every %n minute(s)", nullptr, seconds / 60),
+                     seconds * 1000);
+    const int current = box->findData(qint64(m_settings->probeInterval().count()));
+    box->setCurrentIndex(qMax(0, current));
+    connect(box, &QComboBox::currentIndexChanged, this, [this, box](int index) {
+        const std::chrono::milliseconds interval(box->itemData(index).toLongLong());
+        m_settings->setProbeInterval(interval);
+        if (m_live)
+            m_live->setIntervalOverride(interval);
+    });
+    box->setEnabled(m_live != nullptr);
+    return box;
+}
+
 QDockWidget* MainWindow::createProblemsDock()
 {
     m_problems = new ProblemsPanel(m_diagnostics, this);
@@ -122,12 +197,13 @@ void MainWindow::createMenus()
     connect(recent, &RecentFilesMenu::fileChosen, this, [this](const QString& path) { openFiles({path}); });
     m_actions->fillMenuBar(menuBar(), recent,
                            {m_environmentDock->toggleViewAction(), m_inspectorDock->toggleViewAction(),
-                            m_problemsDock->toggleViewAction()});
+                            m_timelineDock->toggleViewAction(), m_problemsDock->toggleViewAction()});
 }
 
 void MainWindow::createToolBar()
 {
-    addToolBar(m_actions->createToolBar(this));
+    m_interval = createIntervalChooser();
+    addToolBar(m_actions->createToolBar(this, m_interval));
 }
 
 void MainWindow::connectActions()
@@ -140,6 +216,22 @@ void MainWindow::connectActions()
     connect(m_actions->zoomOut, &QAction::triggered, m_view, &TopologyView::zoomOut);
     connect(m_actions->fit, &QAction::triggered, m_view, &TopologyView::fitToWindow);
     connect(m_actions->about, &QAction::triggered, this, &MainWindow::showAbout);
+    connect(m_actions->probeNow, &QAction::triggered, this, [this] {
+        if (m_live)
+            m_live->probeNow();
+    });
+    connect(m_actions->pause, &QAction::toggled, this, [this](bool paused) {
+        if (m_live)
+            m_live->setPaused(paused);
+        updateStatus();
+    });
+    connect(m_actions->exportPng, &QAction::triggered, this, [this] { exportWithDialog(QStringLiteral("png")); });
+    connect(m_actions->exportSvg, &QAction::triggered, this, [this] { exportWithDialog(QStringLiteral("svg")); });
+    connect(m_actions->copyDiagnosis, &QAction::triggered, this, &MainWindow::copyDiagnosis);
+    m_actions->probeNow->setEnabled(m_live != nullptr);
+    m_actions->pause->setEnabled(m_live != nullptr);
+    connect(m_actions->showAll, &QAction::toggled, this, &MainWindow::setStacked);
+    connect(m_scene, &TopologyScene::laneHopSelected, this, &MainWindow::onLaneHopSelected);
 }
 
 void MainWindow::restoreLayout()
@@ -150,8 +242,8 @@ void MainWindow::restoreLayout()
         setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, available));
     }
     if (!restoreState(m_settings->windowState())) {
-        resizeDocks({m_environmentDock}, {170}, Qt::Horizontal);
-        resizeDocks({m_inspectorDock, m_problemsDock}, {width() * 7 / 10, width() * 3 / 10}, Qt::Horizontal);
+        resizeDocks({m_environmentDock}, {240}, Qt::Horizontal);
+        resizeDocks({m_inspectorDock, m_timelineDock}, {width() * 7 / 10, width() * 3 / 10}, Qt::Horizontal);
         resizeDocks({m_inspectorDock}, {height() * 2 / 5}, Qt::Vertical);
     }
 }
@@ -180,6 +272,12 @@ bool MainWindow::selectEnvironment(const QString& filePath, const QString& name)
     return true;
 }
 
+void MainWindow::selectHopForUser(const QString& id)
+{
+    m_userPickedHop = true;
+    m_scene->selectHop(id);
+}
+
 const Environment* MainWindow::currentEnvironment() const
 {
     return m_environments->environment(m_environmentView->currentIndex());
@@ -202,6 +300,8 @@ void MainWindow::onWorkspaceChanged()
         index = m_environments->index(0, 0);
     m_wantedFile = index.data(EnvironmentListModel::FilePathRole).toString();
     m_wantedName = index.data(EnvironmentListModel::NameRole).toString();
+    if (m_scene->isStacked() || m_actions->showAll->isChecked())
+        setStacked(true);  // files came, went or changed: draw the lanes again
     if (index == m_environmentView->currentIndex())
         showEnvironment(index);  // same row, new contents: redraw
     else
@@ -214,6 +314,16 @@ void MainWindow::onWorkspaceChanged()
 void MainWindow::showEnvironment(const QModelIndex& index)
 {
     const Environment* env = m_environments->environment(index);
+    if (m_scene->isStacked()) {
+        // Every lane is drawn already; choosing an environment only moves the inspector.
+        const QString selected = m_scene->selectedHop().section(QChar(0x1f), 1);
+        if (!env || m_scene->selectedHop().section(QChar(0x1f), 0, 0) != laneOf(m_wantedFile, m_wantedName))
+            m_inspector->clear();
+        else
+            onHopSelected(selected);
+        updateActions();
+        return;
+    }
     if (!env) {
         m_scene->clearEnvironment();
         m_inspector->clear();
@@ -221,21 +331,215 @@ void MainWindow::showEnvironment(const QModelIndex& index)
         return;
     }
     m_scene->setEnvironment(*env);
-    // Something to read in the inspector from the start; once probes run, this is where
-    // the likely cause will be selected instead.
-    if (m_scene->selectedHop().isEmpty() && !env->hops.empty())
+    // Something to read in the inspector from the start; once the probes name a likely
+    // cause, showLiveState() selects it instead, unless the user has picked a hop.
+    if (m_scene->selectedHop().isEmpty() && !env->hops.empty()) {
+        m_selectingForUser = true;
         m_scene->selectHop(QString::fromStdString(env->hops.front().id));
+        m_selectingForUser = false;
+    }
+    showLiveState();
     updateActions();
+}
+
+QString MainWindow::laneOf(const QString& file, const QString& name)
+{
+    return Workspace::normalizedPath(file) + QChar(0x1e) + name;
+}
+
+void MainWindow::setStacked(bool stacked)
+{
+    if (!stacked) {
+        m_scene->clearEnvironment();
+        showEnvironment(m_environmentView->currentIndex());
+        return;
+    }
+    QList<TopologyScene::Lane> lanes;
+    for (int row = 0; row < m_environments->rowCount(); ++row) {
+        const QModelIndex index = m_environments->index(row);
+        const QString file = index.data(EnvironmentListModel::FilePathRole).toString();
+        const QString name = index.data(EnvironmentListModel::NameRole).toString();
+        lanes.push_back({laneOf(file, name), tr("%1 · %2").arg(name, QFileInfo(file).fileName()), m_environments->environment(index)});
+    }
+    m_scene->setLanes(lanes);
+    for (const TopologyScene::Lane& lane : std::as_const(lanes)) {
+        const QString file = lane.key.section(QChar(0x1e), 0, 0);
+        const QString name = QString::fromStdString(lane.environment->name);
+        if (liveState(file, name))
+            m_scene->setLaneStates(lane.key, m_live->hopStates(file, name));
+    }
+    updateActions();
+}
+
+void MainWindow::onLaneHopSelected(const QString& lane, const QString& hop)
+{
+    const QString file = lane.section(QChar(0x1e), 0, 0);
+    const QString name = lane.section(QChar(0x1e), 1);
+    m_userPickedHop = true;
+    if (file != Workspace::normalizedPath(m_wantedFile) || name != m_wantedName)
+        selectEnvironment(file, name);  // moves the list; the inspector follows below
+    onHopSelected(hop);
+}
+
+const LiveProbing::EnvironmentState* MainWindow::liveState(const QString& file, const QString& name) const
+{
+    const LiveProbing::EnvironmentState* state = m_live ? m_live->environment(file, name) : nullptr;
+    // The workspace may have reloaded the file before the probing has: only what belongs to
+    // the file as shown may be drawn.
+    if (!state || state->file.get() != m_workspace->file(file).get())
+        return nullptr;
+    return state;
+}
+
+void MainWindow::onEnvironmentUpdated(const QString& file, const QString& name)
+{
+    if (m_scene->isStacked()) {
+        if (liveState(file, name))
+            m_scene->setLaneStates(laneOf(file, name), m_live->hopStates(file, name));
+        if (Workspace::normalizedPath(file) == Workspace::normalizedPath(m_wantedFile) && name == m_wantedName) {
+            if (const auto* state = liveState(file, name); state && m_inspector->hasHop())
+                m_inspector->showResults(state->diagnosis, state->stale);
+        }
+        return;
+    }
+    if (Workspace::normalizedPath(file) == Workspace::normalizedPath(m_wantedFile) && name == m_wantedName)
+        showLiveState();
+}
+
+void MainWindow::showLiveState()
+{
+    const LiveProbing::EnvironmentState* state = liveState(m_wantedFile, m_wantedName);
+    if (!state || m_scene->isStacked())
+        return;
+    m_scene->setHopStates(m_live->hopStates(m_wantedFile, m_wantedName));
+    if (!m_userPickedHop && !state->diagnosis.likelyCauses.empty()) {
+        const QString cause = QString::fromStdString(state->diagnosis.likelyCauses.front());
+        if (m_scene->selectedHop() != cause) {
+            m_selectingForUser = true;
+            m_scene->selectHop(cause);
+            m_selectingForUser = false;
+        }
+    }
+    if (m_inspector->hasHop())
+        m_inspector->showResults(state->diagnosis, state->stale);
+}
+
+void MainWindow::onStatusChanged(const StatusChange& change)
+{
+    m_timeline->add(change);
+}
+
+void MainWindow::onProgress(int done, int total)
+{
+    if (total <= 0 || done >= total) {
+        m_progress->hide();
+        return;
+    }
+    m_progress->setRange(0, total);
+    m_progress->setValue(done);
+    m_progress->setFormat(tr("Probing %1/%2").arg(done).arg(total));
+    m_progress->show();
+}
+
+QString MainWindow::progressText() const
+{
+    return m_progress->isVisible() ? m_progress->text() : QString();
 }
 
 void MainWindow::onHopSelected(const QString& id)
 {
+    if (!m_selectingForUser && !id.isEmpty())
+        m_userPickedHop = true;
     const Environment* env = currentEnvironment();
     const Hop* hop = env ? env->hop(id.toStdString()) : nullptr;
-    if (hop)
+    if (hop) {
         m_inspector->showHop(*env, *hop);
-    else
+        if (const auto* state = liveState(m_wantedFile, m_wantedName))
+            m_inspector->showResults(state->diagnosis, state->stale);
+    } else {
         m_inspector->clear();
+    }
+}
+
+QString MainWindow::diagnosisText() const
+{
+    const Environment* env = currentEnvironment();
+    if (!env)
+        return {};
+    const auto* state = liveState(m_wantedFile, m_wantedName);
+    if (!state)
+        return HopText::diagnosisSummary(*env, diagnose(*env, {}), QFileInfo(m_wantedFile).fileName());
+    return HopText::diagnosisSummary(*env, state->diagnosis, QFileInfo(m_wantedFile).fileName());
+}
+
+void MainWindow::copyDiagnosis()
+{
+    const QString text = diagnosisText();
+    if (text.isEmpty())
+        return;
+    QGuiApplication::clipboard()->setText(text);
+    statusBar()->showMessage(tr("Diagnosis copied to the clipboard"), 4000);
+}
+
+bool MainWindow::exportMap(const QString& path, QString* error)
+{
+    QString cause;
+    const QRectF source = m_scene->sceneRect();
+    if (source.isEmpty()) {
+        cause = tr("there is no map to export");
+    } else if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly)) {
+            cause = file.errorString();
+        } else {
+            QSvgGenerator svg;
+            svg.setOutputDevice(&file);
+            svg.setSize(source.size().toSize());
+            svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
+            svg.setTitle(windowTitle());
+            svg.setDescription(diagnosisText());
+            QPainter painter(&svg);
+            m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
+            painter.end();
+            if (!file.commit())
+                cause = file.errorString();
+        }
+    } else {
+        // Twice the scene's size, so the picture stays sharp when pasted into a ticket.
+        const qreal scale = 2;
+        QImage image((source.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
+        image.setDevicePixelRatio(scale);
+        image.fill(palette().color(QPalette::Window));
+        QPainter painter(&image);
+        m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
+        painter.end();
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
+            cause = file.errorString();
+    }
+    if (cause.isEmpty()) {
+        statusBar()->showMessage(tr("Map saved to %1").arg(QDir::toNativeSeparators(path)), 4000);
+        return true;
+    }
+    const QString message = tr("Could not save the map to %1: %2").arg(QDir::toNativeSeparators(path), cause);
+    if (error)
+        *error = message;
+    else
+        QMessageBox::warning(this, tr("Export Map"), message);
+    return false;
+}
+
+void MainWindow::exportWithDialog(const QString& format)
+{
+    const QString suggested = QStringLiteral("%1-%2.%3")
+                                  .arg(QFileInfo(m_wantedFile).completeBaseName(), m_wantedName, format);
+    const QString filter = format == QLatin1String("svg") ? tr("SVG drawings (*.svg)") : tr("PNG images (*.png)");
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Map"), suggested, filter);
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(u'.' + format, Qt::CaseInsensitive))
+        path += u'.' + format;
+    exportMap(path);
 }
 
 QString MainWindow::statusText() const
@@ -252,7 +556,10 @@ void MainWindow::updateTitle()
 
 void MainWindow::updateStatus()
 {
-    m_status->setText(WorkspaceSummary::statusLine(*m_workspace));
+    QString line = WorkspaceSummary::statusLine(*m_workspace);
+    if (m_live && m_live->isPaused())
+        line += tr(" · live probing paused (F5 probes once)");
+    m_status->setText(line);
     m_problemsDock->setWindowTitle(WorkspaceSummary::problemsTitle(*m_workspace));
 }
 
@@ -262,6 +569,9 @@ void MainWindow::updateActions()
     m_actions->reload->setEnabled(anyFile);
     m_actions->closeFile->setEnabled(anyFile);
     const bool anyMap = !m_scene->hopItems().isEmpty();
+    m_actions->exportPng->setEnabled(anyMap);
+    m_actions->exportSvg->setEnabled(anyMap);
+    m_actions->copyDiagnosis->setEnabled(anyMap);
     m_actions->zoomIn->setEnabled(anyMap);
     m_actions->zoomOut->setEnabled(anyMap);
     m_actions->fit->setEnabled(anyMap);

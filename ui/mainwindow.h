@@ -1,11 +1,15 @@
 #pragma once
 
+#include "liveprobing.h"
+
 #include <QMainWindow>
 #include <QPersistentModelIndex>
 
+class QComboBox;
 class QDockWidget;
 class QLabel;
 class QListView;
+class QProgressBar;
 
 namespace hopscope {
 
@@ -16,21 +20,28 @@ class HopInspector;
 class MainActions;
 class ProblemsPanel;
 class Settings;
+struct StatusChange;
+class TimelineModel;
 class TopologyScene;
 class TopologyView;
 class Workspace;
 
-// Environments on the left, the selected one's map in the middle, the selected hop on the
-// right, load problems below. Receives the workspace and settings; creates and wires the rest.
+// Environments on the left, the selected one's map in the middle, the selected hop, load
+// problems and the timeline of status changes below. Receives the workspace, the settings and
+// (for a live window) the probing; creates and wires the rest.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    MainWindow(Workspace* workspace, Settings* settings, QWidget* parent = nullptr);
+    // Without `live` the window draws the files but probes nothing.
+    MainWindow(Workspace* workspace, Settings* settings, LiveProbing* live = nullptr, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // Opens the files and remembers them as recent.
     void openFiles(const QStringList& paths);
     bool selectEnvironment(const QString& filePath, const QString& name);
+    // Selects a hop of the shown environment as the user would: the likely cause no longer
+    // takes the selection when the probes name one.
+    void selectHopForUser(const QString& id);
 
     EnvironmentListModel* environmentModel() const { return m_environments; }
     DiagnosticsModel* diagnosticsModel() const { return m_diagnostics; }
@@ -41,7 +52,17 @@ public:
     ProblemsPanel* problemsPanel() const { return m_problems; }
     QDockWidget* problemsDock() const { return m_problemsDock; }
     MainActions* actions() const { return m_actions; }
+    TimelineModel* timelineModel() const { return m_timeline; }
+    QListView* timelineView() const { return m_timelineView; }
+    QComboBox* intervalChooser() const { return m_interval; }
+    LiveProbing* live() const { return m_live; }
     QString statusText() const;
+    QString progressText() const;
+
+    // The shown environment's diagnosis as plain text for a chat channel or ticket.
+    QString diagnosisText() const;
+    // The map as a picture; false with a message box (or `error`) when it cannot be written.
+    bool exportMap(const QString& path, QString* error = nullptr);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -51,6 +72,8 @@ private:
     QDockWidget* createEnvironmentDock();
     QDockWidget* createInspectorDock();
     QDockWidget* createProblemsDock();
+    QDockWidget* createTimelineDock();
+    QComboBox* createIntervalChooser();
     void createMenus();
     void createToolBar();
     void connectActions();
@@ -61,6 +84,18 @@ private:
     void onWorkspaceChanged();
     void onHopSelected(const QString& id);
     void showEnvironment(const QModelIndex& index);
+    void onEnvironmentUpdated(const QString& file, const QString& name);
+    void onStatusChanged(const StatusChange& change);
+    void showLiveState();
+    // Every environment in a lane of its own, or back to the one chosen in the list.
+    void setStacked(bool stacked);
+    void onLaneHopSelected(const QString& lane, const QString& hop);
+    static QString laneOf(const QString& file, const QString& name);
+    // What the probes say of an environment, when it describes the file as now loaded.
+    const LiveProbing::EnvironmentState* liveState(const QString& file, const QString& name) const;
+    void onProgress(int done, int total);
+    void exportWithDialog(const QString& format);
+    void copyDiagnosis();
 
     void updateTitle();
     void updateStatus();
@@ -76,6 +111,8 @@ private:
     EnvironmentListModel* m_environments;
     DiagnosticsModel* m_diagnostics;
     TopologyScene* m_scene;
+    LiveProbing* m_live;
+    TimelineModel* m_timeline;
     TopologyView* m_view = nullptr;
     HopInspector* m_inspector = nullptr;
     QListView* m_environmentView = nullptr;
@@ -83,6 +120,10 @@ private:
     QDockWidget* m_environmentDock = nullptr;
     QDockWidget* m_inspectorDock = nullptr;
     QDockWidget* m_problemsDock = nullptr;
+    QDockWidget* m_timelineDock = nullptr;
+    QListView* m_timelineView = nullptr;
+    QComboBox* m_interval = nullptr;
+    QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_zoom = nullptr;
 
@@ -90,6 +131,9 @@ private:
     QString m_wantedFile;
     QString m_wantedName;
     bool m_modelChanging = false;
+    // Until the user picks a hop, the likely cause is selected for them as soon as there is one.
+    bool m_userPickedHop = false;
+    bool m_selectingForUser = false;
 };
 
 } // namespace hopscope

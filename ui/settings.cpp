@@ -9,6 +9,7 @@ namespace {
 QString recentFilesKey() { return QStringLiteral("files/recent"); }
 QString geometryKey() { return QStringLiteral("mainWindow/geometry"); }
 QString stateKey() { return QStringLiteral("mainWindow/state"); }
+QString intervalKey() { return QStringLiteral("probing/intervalMs"); }
 } // namespace
 
 Settings::Settings(QObject* parent) : QObject(parent), m_settings(std::make_unique<QSettings>()) {}
@@ -79,6 +80,19 @@ void Settings::setWindowState(const QByteArray& state)
         return;
     m_settings->setValue(stateKey(), state);
     emit windowStateChanged();
+}
+
+std::chrono::milliseconds Settings::probeInterval() const
+{
+    return std::chrono::milliseconds(qMax<qint64>(0, m_settings->value(intervalKey(), 0).toLongLong()));
+}
+
+void Settings::setProbeInterval(std::chrono::milliseconds interval)
+{
+    if (interval == probeInterval())
+        return;
+    m_settings->setValue(intervalKey(), qint64(interval.count()));
+    emit probeIntervalChanged(interval);
 }
 
 void Settings::sync()

@@ -4,6 +4,7 @@
 #include <QObject>
 #include <QStringList>
 
+#include <chrono>
 #include <memory>
 
 class QSettings;
@@ -34,12 +35,17 @@ public:
     QByteArray windowState() const;
     void setWindowState(const QByteArray& state);
 
+    // One probing interval for every environment; zero means each file's own.
+    std::chrono::milliseconds probeInterval() const;
+    void setProbeInterval(std::chrono::milliseconds interval);
+
     void sync();
 
 signals:
     void recentFilesChanged(const QStringList& files);
     void windowGeometryChanged();
     void windowStateChanged();
+    void probeIntervalChanged(std::chrono::milliseconds interval);
 
 private:
     std::unique_ptr<QSettings> m_settings;

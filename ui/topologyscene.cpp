@@ -5,10 +5,14 @@
 #include "topologylayout.h"
 
 #include <QEvent>
+#include <QFontMetricsF>
+#include <QGraphicsSimpleTextItem>
 #include <QPainter>
 #include <QPalette>
 #include <QSignalBlocker>
+#include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -18,8 +22,17 @@ namespace {
 constexpr qreal Margin = 24;
 } // namespace
 
-TopologyScene::TopologyScene(QObject* parent) : QGraphicsScene(parent)
+TopologyScene::TopologyScene(QObject* parent) : QGraphicsScene(parent), m_pulse(new QTimer(this))
 {
+    // About 16 frames a second: enough to read as motion, cheap enough for fifty cards.
+    m_pulse->setInterval(60);
+    connect(m_pulse, &QTimer::timeout, this, [this] {
+        m_pulsePhase = std::fmod(m_pulsePhase + 0.06, 1.0);
+        for (HopItem* item : std::as_const(m_hops)) {
+            if (item->state().probing)
+                item->setPulsePhase(m_pulsePhase);
+        }
+    });
     // Items are placed by the layout, never dragged about; no index to keep up to date.
     setItemIndexMethod(NoIndex);
     connect(this, &QGraphicsScene::selectionChanged, this, &TopologyScene::onSelectionChanged);
@@ -41,34 +54,82 @@ QSizeF TopologyScene::cellSize()
 
 void TopologyScene::setEnvironment(const Environment& environment)
 {
-    const QString keep = m_selected;
+    const QString keep = m_stacked ? QString() : m_selected;
     {
         // Tearing down the old items is not the user deselecting anything.
         const QSignalBlocker blocker(this);
         clearEnvironment();
     }
-
-    const TopologyLayout layout = layoutTopology(environment);
-    const QSizeF cell = cellSize();
-    for (std::size_t i = 0; i < environment.hops.size(); ++i) {
-        auto* item = new HopItem(environment.hops[i]);
-        const auto& place = layout.placements[i];
-        item->setPos(place.column * cell.width(), place.row * cell.height());
-        addItem(item);
-        m_hops << item;
-        m_byId.insert(item->hopId(), item);
-    }
-    for (const auto& link : layout.links) {
-        auto* edge = new EdgeItem(m_hops[link.from], m_hops[link.to], link.backwards);
-        addItem(edge);
-        m_edges << edge;
-    }
-
+    addEnvironment(environment, QString(), 0);
     setSceneRect(itemsBoundingRect().adjusted(-Margin, -Margin, Margin, Margin));
     if (m_byId.contains(keep))
         selectHop(keep);
     else if (!keep.isEmpty())
         emit hopSelected(QString());
+}
+
+QString TopologyScene::laneKey(const QString& lane, const QString& hop)
+{
+    return lane.isEmpty() ? hop : lane + QChar(0x1f) + hop;
+}
+
+void TopologyScene::setLanes(const QList<Lane>& lanes)
+{
+    const QString keep = m_stacked ? m_selected : QString();
+    {
+        const QSignalBlocker blocker(this);
+        clearEnvironment();
+    }
+    m_stacked = true;
+    QFont labelFont = font();
+    labelFont.setBold(true);
+    labelFont.setPointSizeF(labelFont.pointSizeF() * 1.15);
+    const qreal labelHeight = QFontMetricsF(labelFont).height() + 14;
+    qreal top = 0;
+    for (const Lane& lane : lanes) {
+        auto* label = addSimpleText(lane.label, labelFont);
+        label->setBrush(palette().color(QPalette::Text));
+        label->setPos(-HopItem::cardSize().width() / 2, top);
+        m_labels << label;
+        top += labelHeight;
+        top += addEnvironment(*lane.environment, lane.key, top) + 28;
+    }
+    setSceneRect(itemsBoundingRect().adjusted(-Margin, -Margin, Margin, Margin));
+    if (m_byId.contains(keep))
+        selectHop(keep);
+}
+
+void TopologyScene::setLaneStates(const QString& lane, const QHash<QString, HopState>& states)
+{
+    for (HopItem* item : std::as_const(m_hops)) {
+        if (item->lane() == lane)
+            item->setState(states.value(item->hopId()));
+    }
+    updatePulse();
+}
+
+qreal TopologyScene::addEnvironment(const Environment& environment, const QString& lane, qreal top)
+{
+    const TopologyLayout layout = layoutTopology(environment);
+    const QSizeF cell = cellSize();
+    const qint64 first = m_hops.size();
+    // Row 0 sits at y 0 alone; stacked, each lane starts below the one before.
+    const qreal origin = lane.isEmpty() ? 0 : top - layout.minRow * cell.height() + HopItem::cardSize().height() / 2;
+    for (std::size_t i = 0; i < environment.hops.size(); ++i) {
+        auto* item = new HopItem(environment.hops[i]);
+        item->setLane(lane);
+        const auto& place = layout.placements[i];
+        item->setPos(place.column * cell.width(), origin + place.row * cell.height());
+        addItem(item);
+        m_hops << item;
+        m_byId.insert(laneKey(lane, item->hopId()), item);
+    }
+    for (const auto& link : layout.links) {
+        auto* edge = new EdgeItem(m_hops[first + link.from], m_hops[first + link.to], link.backwards);
+        addItem(edge);
+        m_edges << edge;
+    }
+    return (layout.maxRow - layout.minRow) * cell.height() + HopItem::cardSize().height();
 }
 
 void TopologyScene::clearEnvironment()
@@ -78,6 +139,9 @@ void TopologyScene::clearEnvironment()
     m_edges.clear();
     m_byId.clear();
     m_selected.clear();
+    m_labels.clear();
+    m_stacked = false;
+    m_pulse->stop();
     setSceneRect(QRectF());
 }
 
@@ -123,7 +187,7 @@ void TopologyScene::selectNeighbour(Qt::ArrowType direction)
     const HopItem* from = hopItem(m_selected);
     if (!from) {
         if (!m_hops.isEmpty())
-            selectHop(m_hops.first()->hopId());
+            selectHop(laneKey(m_hops.first()->lane(), m_hops.first()->hopId()));
         return;
     }
     const QPointF origin = from->pos();
@@ -144,29 +208,48 @@ void TopologyScene::selectNeighbour(Qt::ArrowType direction)
         }
     }
     if (best)
-        selectHop(best->hopId());
+        selectHop(laneKey(best->lane(), best->hopId()));
 }
 
-void TopologyScene::setHopStatus(const QString& id, HopStatus status, const QString& keyFigure)
+void TopologyScene::setHopState(const QString& id, const HopState& state)
 {
     if (HopItem* item = hopItem(id))
-        item->setStatus(status, keyFigure);
+        item->setState(state);
+    updatePulse();
+}
+
+void TopologyScene::setHopStates(const QHash<QString, HopState>& states)
+{
+    for (HopItem* item : std::as_const(m_hops))
+        item->setState(states.value(item->hopId()));
+    updatePulse();
+}
+
+void TopologyScene::updatePulse()
+{
+    const bool any = std::any_of(m_hops.cbegin(), m_hops.cend(), [](const HopItem* h) { return h->state().probing; });
+    if (any && !m_pulse->isActive())
+        m_pulse->start();
+    else if (!any)
+        m_pulse->stop();
 }
 
 void TopologyScene::onSelectionChanged()
 {
-    QString id;
+    const HopItem* chosen = nullptr;
     const QList<QGraphicsItem*> selected = selectedItems();
     for (QGraphicsItem* item : selected) {
-        if (auto* hop = qgraphicsitem_cast<HopItem*>(item)) {
-            id = hop->hopId();
+        if ((chosen = qgraphicsitem_cast<HopItem*>(item)))
             break;
-        }
     }
-    if (id == m_selected)
+    const QString key = chosen ? laneKey(chosen->lane(), chosen->hopId()) : QString();
+    if (key == m_selected)
         return;
-    m_selected = id;
-    emit hopSelected(id);
+    m_selected = key;
+    if (!m_stacked)
+        emit hopSelected(key);
+    else if (chosen)
+        emit laneHopSelected(chosen->lane(), chosen->hopId());
 }
 
 void TopologyScene::drawBackground(QPainter* painter, const QRectF& rect)
@@ -194,6 +277,8 @@ bool TopologyScene::event(QEvent* event)
         const QList<QGraphicsItem*> all = items();
         for (QGraphicsItem* item : all)
             item->update();
+        for (QGraphicsSimpleTextItem* label : std::as_const(m_labels))
+            label->setBrush(palette().color(QPalette::Text));
     }
     return QGraphicsScene::event(event);
 }

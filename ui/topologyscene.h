@@ -7,6 +7,9 @@
 #include <QHash>
 #include <QList>
 
+class QGraphicsSimpleTextItem;
+class QTimer;
+
 namespace hopscope {
 
 class EdgeItem;
@@ -25,6 +28,19 @@ public:
     void setEnvironment(const Environment& environment);
     void clearEnvironment();
 
+    // Every environment at once, one lane each under its label, top to bottom. Cards are
+    // then named by laneKey(lane, hop) in hopItem(), selectHop() and setHopStates().
+    struct Lane {
+        QString key;    // unique among the lanes
+        QString label;  // "qa · lab.yaml"
+        const Environment* environment = nullptr;
+    };
+    void setLanes(const QList<Lane>& lanes);
+    bool isStacked() const { return m_stacked; }
+    static QString laneKey(const QString& lane, const QString& hop);
+    // The states of one lane's hops, by hop id.
+    void setLaneStates(const QString& lane, const QHash<QString, HopState>& states);
+
     HopItem* hopItem(const QString& id) const;
     QList<HopItem*> hopItems() const;  // in the environment's hop order
     QList<EdgeItem*> edgeItems() const;
@@ -34,13 +50,16 @@ public:
     // For keyboard users: the nearest card in a direction from the selected one.
     void selectNeighbour(Qt::ArrowType direction);
 
-    void setHopStatus(const QString& id, HopStatus status, const QString& keyFigure);
+    void setHopState(const QString& id, const HopState& state);
+    // Every hop of the environment shown, by id; hops not named go back to "not probed".
+    void setHopStates(const QHash<QString, HopState>& states);
 
     // Grid spacing between card centres, in scene units.
     static QSizeF cellSize();
 
 signals:
     void hopSelected(const QString& id);  // empty when the selection is cleared
+    void laneHopSelected(const QString& lane, const QString& hop);  // stacked lanes only
 
 protected:
     void drawBackground(QPainter* painter, const QRectF& rect) override;
@@ -48,11 +67,18 @@ protected:
 
 private:
     void onSelectionChanged();
+    // Adds one environment's cards and links, the top of its first row at `top`; returns its height.
+    qreal addEnvironment(const Environment& environment, const QString& lane, qreal top);
+    void updatePulse();
 
     QList<HopItem*> m_hops;
     QList<EdgeItem*> m_edges;
     QHash<QString, HopItem*> m_byId;
     QString m_selected;
+    QList<QGraphicsSimpleTextItem*> m_labels;
+    bool m_stacked = false;
+    QTimer* m_pulse;
+    qreal m_pulsePhase = 0;
 };
 
 } // namespace hopscope

@@ -11,6 +11,23 @@
             <numerusform>%n hops</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>all %n hop(s) healthy</source>
+        <translation>
+            <numerusform>all %n hop healthy</numerusform>
+            <numerusform>all %n hops healthy</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hopscope::HistoryChart</name>
+    <message numerus="yes">
+        <source>%Ln result(s)</source>
+        <translation>
+            <numerusform>%Ln result</numerusform>
+            <numerusform>%Ln results</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>hopscope::HopText</name>
@@ -19,6 +36,23 @@
         <translation>
             <numerusform>%n check</numerusform>
             <numerusform>%n checks</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hopscope::MainWindow</name>
+    <message numerus="yes">
+        <source>Every %n second(s)</source>
+        <translation>
+            <numerusform>Every %n second</numerusform>
+            <numerusform>Every %n seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Every %n minute(s)</source>
+        <translation>
+            <numerusform>Every %n minute</numerusform>
+            <numerusform>Every %n minutes</numerusform>
         </translation>
     </message>
 </context>
