@@ -69,6 +69,9 @@ HistoryStore::~HistoryStore()
 
 QString HistoryStore::defaultPath()
 {
+    // One override for every part that uses the file: tests and scripts point it at a temp file.
+    if (const QString explicitPath = qEnvironmentVariable("HOPSCOPE_DATA_FILE"); !explicitPath.isEmpty())
+        return explicitPath;
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/history.sqlite");
 }
 

@@ -57,8 +57,8 @@ struct ChartSeries {
 // once a month old). Call prune() every few minutes: appends are not capped in between.
 // Deleted pages are reused, so the file stops growing rather than shrinking.
 //
-// The file is Hopscope's data file (datafile.h): it will also hold the runbook audit trail,
-// and open() migrates older files to the current schema.
+// The file is Hopscope's data file (datafile.h): it also holds the runbook audit trail, and
+// open() migrates older files to the current schema.
 //
 // Not thread-safe, as Qt's SQL connections are not: create, use and destroy a store on one
 // thread (a worker, never the GUI thread). Several stores, on several threads, may share a file.
@@ -74,7 +74,7 @@ public:
     HistoryStore(const HistoryStore&) = delete;
     HistoryStore& operator=(const HistoryStore&) = delete;
 
-    // history.sqlite in the user's application data directory.
+    // $HOPSCOPE_DATA_FILE, else history.sqlite in the user's application data directory.
     static QString defaultPath();
 
     // Opens or creates the file (and its directory) and migrates it to the current schema.
