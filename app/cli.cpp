@@ -16,10 +16,11 @@ struct Subcommand {
     int (*run)(const QStringList&, std::FILE*, std::FILE*);
 };
 
-// Subcommands land here as they are built; `run` and `report` follow with the runbook engine.
-constexpr std::array<Subcommand, 2> kSubcommands{{
+constexpr std::array<Subcommand, 4> kSubcommands{{
     {"check", "probe every hop once, print each hop's verdict and the likely cause", checkCommand},
     {"validate", "check environment and runbook files; print FILE:LINE:COLUMN for every problem", validateCommand},
+    {"run", "run a runbook step by step, asking before every change; every step audited", runCommand},
+    {"report", "write a recorded run as a Markdown incident timeline", reportCommand},
 }};
 
 void printUsage(std::FILE* out)

@@ -16,5 +16,7 @@ int run(const QStringList& args, std::FILE* out = stdout, std::FILE* err = stder
 // Subcommands, each in a file of its own.
 int validateCommand(const QStringList& args, std::FILE* out, std::FILE* err);
 int checkCommand(const QStringList& args, std::FILE* out, std::FILE* err);
+int runCommand(const QStringList& args, std::FILE* out, std::FILE* err);
+int reportCommand(const QStringList& args, std::FILE* out, std::FILE* err);
 
 } // namespace hopscope::cli

@@ -71,19 +71,24 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def query(self, sql, params=()):
-        conn = POOL.getconn()
-        try:
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                cur.execute(sql, params)
-                return cur.fetchall()
-        except psycopg2.OperationalError:
-            POOL.putconn(conn, close=True)  # a broken connection is not handed out again
-            conn = None
-            raise
-        finally:
-            if conn is not None:
-                POOL.putconn(conn)
+        # A pooled connection the server ended (an administrator ending idle sessions, as the
+        # end-idle-connections runbook does) is dropped and the query retried on a fresh one,
+        # as pools that check connections before use do: one dead connection per pool slot.
+        for attempt in range(POOL.maxconn + 1):
+            conn = POOL.getconn()
+            try:
+                conn.autocommit = True
+                with conn.cursor() as cur:
+                    cur.execute(sql, params)
+                    return cur.fetchall()
+            except psycopg2.OperationalError:
+                POOL.putconn(conn, close=True)  # a broken connection is not handed out again
+                conn = None
+                if attempt == POOL.maxconn:
+                    raise
+            finally:
+                if conn is not None:
+                    POOL.putconn(conn)
 
     def do_GET(self):
         url = urlparse(self.path)

@@ -140,38 +140,69 @@ ResolvedSecrets resolveSecrets(const Environment& env)
     return out;
 }
 
-RenderedCheck renderCheck(const Check& check, const Environment& env, const ResolvedSecrets& secrets)
-{
-    RenderedCheck out{check, {}, {}};
-    std::set<std::string> usedSecrets;
-    // Variables may use other variables and secrets ("postgresql://app:${db_password}@db/app"),
-    // so lookups render recursively; the depth bound stops a variable that names itself.
-    std::function<std::optional<std::string>(const std::string&, int)> lookup = [&](const std::string& name, int depth) -> std::optional<std::string> {
+namespace {
+
+// Looks names up as a check or a runbook step sees them: ${env}, the environment's secrets,
+// then its variables. Variables may use other variables and secrets
+// ("postgresql://app:${db_password}@db/app"), so lookups render recursively; the depth bound
+// stops a variable that names itself. The first failure is kept in `error`.
+class Lookup {
+public:
+    Lookup(const Environment& env, const ResolvedSecrets& secrets) : m_env(env), m_secrets(secrets) {}
+
+    std::string render(const std::string& text)
+    {
+        if (text.find("${") == std::string::npos)
+            return text;
+        return renderTemplate(text, [&](const std::string& n) { return find(n, 0); });
+    }
+    std::vector<std::string> secretValues() const
+    {
+        std::vector<std::string> out;
+        for (const auto& name : m_usedSecrets)
+            out.push_back(m_secrets.values.at(name));
+        return out;
+    }
+    std::string error;
+
+private:
+    std::optional<std::string> find(const std::string& name, int depth)
+    {
         if (depth > 8)
             return std::nullopt;
         if (name == "env")
-            return env.name;
-        if (auto it = secrets.values.find(name); it != secrets.values.end()) {
-            usedSecrets.insert(name);
+            return m_env.name;
+        if (auto it = m_secrets.values.find(name); it != m_secrets.values.end()) {
+            m_usedSecrets.insert(name);
             return it->second;
         }
-        if (auto it = secrets.errors.find(name); it != secrets.errors.end()) {
-            if (out.error.empty())
-                out.error = it->second;
+        if (auto it = m_secrets.errors.find(name); it != m_secrets.errors.end()) {
+            if (error.empty())
+                error = it->second;
             return std::nullopt;
         }
-        for (const auto& [key, value] : env.variables) {
+        for (const auto& [key, value] : m_env.variables) {
             if (key == name)
-                return renderTemplate(value, [&](const std::string& n) { return lookup(n, depth + 1); });
+                return renderTemplate(value, [&](const std::string& n) { return find(n, depth + 1); });
         }
-        if (out.error.empty())
-            out.error = "${" + name + "} is not defined in " + env.name;
+        if (error.empty())
+            error = "${" + name + "} is not defined in " + m_env.name;
         return std::nullopt;
-    };
-    forEachString(out.check, [&](std::string& s) {
-        if (s.find("${") != std::string::npos)
-            s = renderTemplate(s, [&](const std::string& n) { return lookup(n, 0); });
-    });
+    }
+
+    const Environment& m_env;
+    const ResolvedSecrets& m_secrets;
+    std::set<std::string> m_usedSecrets;
+};
+
+} // namespace
+
+RenderedCheck renderCheck(const Check& check, const Environment& env, const ResolvedSecrets& secrets)
+{
+    RenderedCheck out{check, {}, {}};
+    Lookup lookup(env, secrets);
+    forEachString(out.check, [&](std::string& s) { s = lookup.render(s); });
+    out.error = lookup.error;
     if (auto* tcp = std::get_if<TcpProbe>(&out.check.probe); tcp && !tcp->portTemplate.empty() && out.error.empty()) {
         const std::string& text = tcp->portTemplate;
         int port = 0;
@@ -183,8 +214,17 @@ RenderedCheck renderCheck(const Check& check, const Environment& env, const Reso
     }
     if (!env.file.empty())
         absolutePaths(out.check, fs::path(env.file).parent_path());
-    for (const auto& name : usedSecrets)
-        out.secretValues.push_back(secrets.values.at(name));
+    out.secretValues = lookup.secretValues();
+    return out;
+}
+
+RenderedText renderText(const std::string& text, const Environment& env, const ResolvedSecrets& secrets)
+{
+    Lookup lookup(env, secrets);
+    RenderedText out;
+    out.text = lookup.render(text);
+    out.error = lookup.error;
+    out.secretValues = lookup.secretValues();
     return out;
 }
 

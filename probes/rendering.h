@@ -26,6 +26,15 @@ struct RenderedCheck {
 };
 RenderedCheck renderCheck(const Check& check, const Environment& env, const ResolvedSecrets& secrets);
 
+// One string rendered the same way, for the parts of a runbook step that are not a check
+// (a SQL statement, a confirmation text).
+struct RenderedText {
+    std::string text;
+    std::string error;
+    std::vector<std::string> secretValues;
+};
+RenderedText renderText(const std::string& text, const Environment& env, const ResolvedSecrets& secrets);
+
 // Replaces every secret value in the text with "****".
 std::string maskSecrets(std::string text, const std::vector<std::string>& secretValues);
 void maskSecrets(CheckResult& result, const std::vector<std::string>& secretValues);

@@ -46,7 +46,35 @@ constexpr const char* kHistoryTables[] = {
     " latency_sum_us INTEGER NOT NULL, figure REAL, figure_limit REAL,"
     " PRIMARY KEY (series_id, minute)) WITHOUT ROWID",
 };
-constexpr std::span<const char* const> kMigrations[] = {kHistoryTables};
+// The runbook audit trail (runbooks/auditlog.h): one row per run, and one per step attempt,
+// written before the step runs and updated after, so a killed run leaves a "running" row: a
+// step whose outcome is unknown. Times are ms since the epoch, UTC.
+constexpr const char* kAuditTables[] = {
+    "CREATE TABLE runbook_runs ("
+    " id TEXT PRIMARY KEY,"
+    " runbook_id TEXT NOT NULL, runbook_version TEXT NOT NULL, runbook_title TEXT NOT NULL,"
+    " runbook_file TEXT NOT NULL, runbook_hash TEXT NOT NULL,"
+    " environment TEXT NOT NULL, environment_file TEXT NOT NULL, protected INTEGER NOT NULL,"
+    " os_user TEXT NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,"
+    " params TEXT NOT NULL,"  // JSON; secret values are never stored
+    " dry_run INTEGER NOT NULL,"
+    " diagnosis TEXT NOT NULL DEFAULT '', final_state TEXT NOT NULL DEFAULT '',"
+    " started_at INTEGER NOT NULL, finished_at INTEGER, outcome TEXT,"
+    " resumes INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE runbook_steps ("
+    " run_id TEXT NOT NULL REFERENCES runbook_runs (id),"
+    " seq INTEGER NOT NULL,"
+    " step_index INTEGER NOT NULL, number TEXT NOT NULL, attempt INTEGER NOT NULL,"
+    " title TEXT NOT NULL, kind TEXT NOT NULL, changes INTEGER NOT NULL,"
+    " rendered TEXT NOT NULL, preview TEXT NOT NULL DEFAULT '',"
+    " confirm_text TEXT NOT NULL DEFAULT '', confirmation TEXT NOT NULL, confirmed_at INTEGER,"
+    " started_at INTEGER NOT NULL, finished_at INTEGER,"
+    " state TEXT NOT NULL, exit_status INTEGER, message TEXT NOT NULL DEFAULT '',"
+    " output TEXT NOT NULL DEFAULT '', duration_ms INTEGER,"
+    " PRIMARY KEY (run_id, seq))",
+    "CREATE INDEX runbook_runs_started ON runbook_runs (started_at)",
+};
+constexpr std::span<const char* const> kMigrations[] = {kHistoryTables, kAuditTables};
 
 QString tr(const char* text)
 {

@@ -7,8 +7,8 @@
 class QSqlDatabase;
 class QSqlError;
 
-// The one SQLite file Hopscope keeps its data in: check history now, the runbook audit trail
-// next. Every part that uses the file opens its own connection through openDataFile(), which
+// The one SQLite file Hopscope keeps its data in: check history and the runbook audit trail.
+// Every part that uses the file opens its own connection through openDataFile(), which
 // brings the schema up to date, so all tables exist whichever part opens the file first.
 namespace hopscope {
 

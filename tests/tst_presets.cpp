@@ -55,7 +55,7 @@ private slots:
         QCOMPARE(hop.checks.size(), std::size_t(2));
         const Check& running = hop.checks.front();
         QCOMPARE(running.name, std::string("backend: tasks running at the desired count"));
-        QCOMPARE(running.remedy, std::string("redeploy-service"));
+        QCOMPARE(running.remedy, std::string("aws-redeploy-service"));
         const auto& argv = std::get<CommandProbe>(running.probe).argv;
         QCOMPARE(argv, (std::vector<std::string>{"aws", "ecs", "describe-services", "--cluster", "qa-cluster", "--services", "backend",
                                                  "--region", "eu-west-1", "--endpoint-url", "https://ecs.eu-west-1.amazonaws.com",

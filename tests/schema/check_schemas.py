@@ -187,8 +187,9 @@ def main():
 
     # (c) The loader accepts every example, with remedies and tours resolved across the files.
     if args.hopscope and examples:
-        what = f"hopscope   validate {len(examples)} example files together"
-        status, output = run_hopscope(args.hopscope, examples)
+        together = examples + library  # the library's runbooks name the lab's variables
+        what = f"hopscope   validate {len(together)} example and library files together"
+        status, output = run_hopscope(args.hopscope, together)
         warnings = [l for l in output.splitlines() if ": warning: " in l]
         if status != 0:
             report.fail(what, f"exited {status}, expected 0:\n{output}")
