@@ -21,6 +21,7 @@ constexpr qreal Radius = 8;
 constexpr qreal StripWidth = 5;
 constexpr qreal PillHeight = 18;
 constexpr qreal StaleOpacity = 0.5;
+constexpr qreal DimmedOpacity = 0.25;
 } // namespace
 
 HopItem::HopItem(const Hop& hop)
@@ -65,10 +66,16 @@ void HopItem::setState(const HopState& state)
     if (state == m_state)
         return;
     m_state = state;
-    // Faded, not hidden: an old answer is still the best one there is.
-    setOpacity(m_state.stale ? StaleOpacity : 1.0);
+    setDimmed(m_dimmed);
     updateToolTip();
     update();
+}
+
+void HopItem::setDimmed(bool dimmed)
+{
+    m_dimmed = dimmed;
+    // Faded, not hidden: an old answer is still the best one there is.
+    setOpacity((m_state.stale ? StaleOpacity : 1.0) * (m_dimmed ? DimmedOpacity : 1.0));
 }
 
 void HopItem::setPulsePhase(qreal phase)

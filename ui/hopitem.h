@@ -34,6 +34,9 @@ public:
     // What the card's bottom lines say: the figure, or "not probed yet".
     QString keyFigure() const;
     void setState(const HopState& state);
+    // Faded behind the hop a walkthrough is explaining; keeps the stale fade underneath.
+    void setDimmed(bool dimmed);
+    bool isDimmed() const { return m_dimmed; }
     // 0..1, advanced by the scene while a probe is in flight: the badge's ring turns.
     void setPulsePhase(qreal phase);
 
@@ -66,6 +69,7 @@ private:
     int m_checkCount;
     HopState m_state;
     qreal m_pulsePhase = 0;
+    bool m_dimmed = false;
     QList<EdgeItem*> m_edges;
 };
 

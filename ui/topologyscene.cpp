@@ -211,6 +211,15 @@ void TopologyScene::selectNeighbour(Qt::ArrowType direction)
         selectHop(laneKey(best->lane(), best->hopId()));
 }
 
+void TopologyScene::setFocusHop(const QString& id)
+{
+    const HopItem* focus = id.isEmpty() ? nullptr : hopItem(id);
+    for (HopItem* item : std::as_const(m_hops))
+        item->setDimmed(focus && item != focus);
+    for (EdgeItem* edge : std::as_const(m_edges))
+        edge->setOpacity(focus ? 0.25 : 1.0);
+}
+
 void TopologyScene::setHopState(const QString& id, const HopState& state)
 {
     if (HopItem* item = hopItem(id))

@@ -50,6 +50,9 @@ public:
     // For keyboard users: the nearest card in a direction from the selected one.
     void selectNeighbour(Qt::ArrowType direction);
 
+    // Dims every card and link but this hop's (a walkthrough's focus); empty restores them all.
+    void setFocusHop(const QString& id);
+
     void setHopState(const QString& id, const HopState& state);
     // Every hop of the environment shown, by id; hops not named go back to "not probed".
     void setHopStates(const QHash<QString, HopState>& states);
