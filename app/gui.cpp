@@ -1,6 +1,7 @@
 #include "gui.h"
 
 #include "environmentlistmodel.h"
+#include "historyservice.h"
 #include "liveprobing.h"
 #include "mainwindow.h"
 #include "settings.h"
@@ -120,7 +121,9 @@ int run(const QStringList& args)
         : std::make_unique<Settings>();
     Workspace workspace;
     LiveProbing live(&workspace);
-    MainWindow window(&workspace, settings.get(), &live);
+    // A screenshot's history is its own, so an old day on this machine does not show in it.
+    HistoryService history(screenshotMode ? scratch.filePath(QStringLiteral("history.sqlite")) : HistoryStore::defaultPath());
+    MainWindow window(&workspace, settings.get(), &live, &history);
     if (options.files.isEmpty())
         workspace.open(bundledExample());  // a demo, not the user's choice: not a recent file
     else if (screenshotMode)

@@ -1,6 +1,21 @@
 // End to end against the lab: a real lab on its own directory and ports, each incident
 // scenario applied, and `hopscope check lab/lab.yaml` asked who is to blame, as an engineer
 // on call would. Then `labctl reset`, and everything must be green again.
+#ifdef HOPSCOPE_WITH_GUI
+#include "environmentlistmodel.h"
+#include "hopinspector.h"
+#include "hopitem.h"
+#include "liveprobing.h"
+#include "mainwindow.h"
+#include "settings.h"
+#include "topologyscene.h"
+#include "workspace.h"
+
+#include <QImage>
+#include <QListView>
+#include <QSignalSpy>
+#endif
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -10,6 +25,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "labfixture.h"
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -18,60 +35,13 @@ using nlohmann::json;
 
 namespace {
 
-const QString kSource = QStringLiteral(HOPSCOPE_SOURCE_DIR);
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QString describe(const QString& what) const
-    {
-        return QStringLiteral("%1 exited %2\nstdout: %3\nstderr: %4")
-            .arg(what)
-            .arg(exitCode)
-            .arg(QString::fromUtf8(out.right(3000)), QString::fromUtf8(err.right(3000)));
-    }
-};
-
-// Runs a program to completion within the timeout; a hung one is killed and reported as -1.
-Run run(const QString& program, const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
-        int timeoutMs = 180000)
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.setWorkingDirectory(kSource);
-    p.setStandardInputFile(QProcess::nullDevice());
-    p.start(program, args);
-    Run r;
-    if (!p.waitForStarted(10000)) {
-        r.err = p.errorString().toUtf8();
-        return r;
-    }
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-        r.err = "timed out after " + QByteArray::number(timeoutMs / 1000) + " s; " + p.readAllStandardError();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-QString labctl()
-{
-    return kSource + QStringLiteral("/lab/labctl");
-}
-
-// This process's environment plus what `labctl env --json` (or `aws env --json`) printed.
-QProcessEnvironment withVariables(const json& vars)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const auto& [key, value] : vars.items())
-        env.insert(QString::fromStdString(key), QString::fromStdString(value.get<std::string>()));
-    return env;
-}
+using hopscope::test::firstEnvironment;
+using hopscope::test::Lab;
+using hopscope::test::labctl;
+using hopscope::test::Run;
+using hopscope::test::run;
+using hopscope::test::startLab;
+using hopscope::test::withVariables;
 
 // Everything the likely cause's checks said and saw, as one text to search for the evidence.
 QString evidenceOf(const json& hop)
@@ -108,78 +78,11 @@ const json* hopById(const json& env, const std::string& id)
 class TestLab final : public QObject {
     Q_OBJECT
 
-public:
-    // A lab on its own directory and ports, stopped whatever happens to the test.
-    struct Lab {
-        QString dir;
-        int base = 0;
-        QProcessEnvironment env;
-        bool up = false;
-
-        Run ctl(const QStringList& args, int timeoutMs = 180000) const
-        {
-            return run(labctl(), args + QStringList{QStringLiteral("--dir"), dir}, QProcessEnvironment::systemEnvironment(),
-                       timeoutMs);
-        }
-        Run check(const QString& envName = QStringLiteral("qa")) const
-        {
-            return run(QString::fromLocal8Bit(qgetenv("HOPSCOPE_BINARY")),
-                       {QStringLiteral("check"), QStringLiteral("lab/lab.yaml"), QStringLiteral("--env"), envName,
-                        QStringLiteral("--format"), QStringLiteral("json")},
-                       env, 60000);
-        }
-        void down()
-        {
-            if (up)
-                ctl({QStringLiteral("down")});
-            up = false;
-        }
-    };
-
-    // Tries a few port ranges: another lab or program may hold one.
-    static std::optional<Lab> startLab(const QString& dir, int firstBase, QString& error)
-    {
-        for (int attempt = 0; attempt < 4; ++attempt) {
-            Lab lab;
-            lab.dir = dir;
-            lab.base = firstBase + attempt * 37;
-            const Run up = lab.ctl({QStringLiteral("up"), QStringLiteral("--ports"), QString::number(lab.base)});
-            if (up.exitCode != 0) {
-                error = up.describe(QStringLiteral("labctl up"));
-                if (up.err.contains("port in use"))
-                    continue;
-                return std::nullopt;
-            }
-            lab.up = true;
-            const Run env = lab.ctl({QStringLiteral("env"), QStringLiteral("--json")});
-            const json vars = json::parse(env.out.toStdString(), nullptr, false);
-            if (env.exitCode != 0 || !vars.is_object()) {
-                error = env.describe(QStringLiteral("labctl env"));
-                lab.down();
-                return std::nullopt;
-            }
-            lab.env = withVariables(vars);
-            return lab;
-        }
-        return std::nullopt;
-    }
-
 private:
     QTemporaryDir m_tmp{QDir::tempPath() + QStringLiteral("/hopscope-tst-lab-XXXXXX")};
     std::optional<Lab> m_lab;
 
-    // Below the kernel's ephemeral range (32768 and up): a port there can be taken at any
-    // moment by some test's outgoing connection, and an app that cannot bind crash-loops.
-    static int basePort() { return 20000 + int(QCoreApplication::applicationPid() % 300) * 30; }
-
-    // The check's JSON for one environment, after asserting it ran.
-    static json checkJson(const Run& r)
-    {
-        const json doc = json::parse(r.out.toStdString(), nullptr, false);
-        if (doc.is_discarded() || !doc.contains("environments") || doc["environments"].empty())
-            return json();
-        return doc["environments"][0];
-    }
+    static int basePort() { return hopscope::test::labBasePort(); }
 
 private slots:
     void initTestCase()
@@ -204,12 +107,10 @@ private slots:
     void healthyLabIsGreen()
     {
         const Run r = m_lab->check();
-        QVERIFY2(r.exitCode == 0, qPrintable(r.describe(QStringLiteral("hopscope check"))));
-        const json env = checkJson(r);
-        QCOMPARE(QString::fromStdString(env.value("status", "")), QStringLiteral("green"));
-        QCOMPARE(env.at("hops").size(), std::size_t(6));
-        const Run staging = m_lab->check(QStringLiteral("staging"));
-        QVERIFY2(staging.exitCode == 0, qPrintable(staging.describe(QStringLiteral("hopscope check --env staging"))));
+        QString why;
+        QVERIFY2(hopscope::test::healthy(r, &why), qPrintable(why));
+        QCOMPARE(firstEnvironment(r).at("hops").size(), std::size_t(6));
+        QVERIFY2(hopscope::test::healthy(m_lab->check(QStringLiteral("staging")), &why), qPrintable(QStringLiteral("staging: ") + why));
     }
 
     void upIsIdempotent()
@@ -256,7 +157,7 @@ private slots:
 
         const Run broken = m_lab->check();
         QVERIFY2(broken.exitCode == 1 || broken.exitCode == 2, qPrintable(broken.describe(QStringLiteral("hopscope check"))));
-        const json env = checkJson(broken);
+        const json env = firstEnvironment(broken);
         QVERIFY2(env.is_object(), qPrintable(broken.describe(QStringLiteral("hopscope check"))));
         QCOMPARE(QString::fromStdString(env.at("likely_causes").dump()),
                  QString::fromStdString(json::array({cause.toStdString()}).dump()));
@@ -270,9 +171,68 @@ private slots:
         const Run resetRun = m_lab->ctl({QStringLiteral("reset")});
         QVERIFY2(resetRun.exitCode == 0, qPrintable(resetRun.describe(QStringLiteral("labctl reset"))));
         const Run healthy = m_lab->check();
-        QVERIFY2(healthy.exitCode == 0, qPrintable(healthy.describe(QStringLiteral("hopscope check after reset"))));
-        QCOMPARE(QString::fromStdString(checkJson(healthy).value("status", "")), QStringLiteral("green"));
+        QString why;
+        QVERIFY2(hopscope::test::healthy(healthy, &why), qPrintable(QStringLiteral("after reset: ") + why));
     }
+
+#ifdef HOPSCOPE_WITH_GUI
+    // The window an engineer opens during incident 004: the migration job stands out as the
+    // likely cause, is selected, and the inspector offers its runbook. Then the same through
+    // the real executable's --screenshot, as the docs and bug reports use it.
+    void windowNamesTheMigrationJob()
+    {
+        auto reset = qScopeGuard([this] { m_lab->ctl({QStringLiteral("reset")}); });
+        const Run applied = m_lab->ctl({QStringLiteral("scenario"), QStringLiteral("migrations-never-ran")});
+        QVERIFY2(applied.exitCode == 0, qPrintable(applied.describe(QStringLiteral("labctl scenario"))));
+
+        // As after `eval "$(labctl env)"`: the file reads the lab's ports and password from it.
+        const QProcessEnvironment saved = QProcessEnvironment::systemEnvironment();
+        for (const QString& key : m_lab->env.keys()) {
+            if (key.startsWith(QLatin1String("HOPSCOPE_LAB")))
+                qputenv(key.toLocal8Bit().constData(), m_lab->env.value(key).toLocal8Bit());
+        }
+        auto restore = qScopeGuard([&] {
+            for (const QString& key : m_lab->env.keys()) {
+                if (key.startsWith(QLatin1String("HOPSCOPE_LAB")) && !saved.contains(key))
+                    qunsetenv(key.toLocal8Bit().constData());
+            }
+        });
+
+        const QString file = QStringLiteral(HOPSCOPE_SOURCE_DIR "/lab/lab.yaml");
+        hopscope::Workspace workspace;
+        hopscope::LiveProbing live(&workspace);
+        hopscope::Settings settings(m_tmp.filePath(QStringLiteral("window.ini")));
+        hopscope::MainWindow window(&workspace, &settings, &live);
+        QSignalSpy round(&live, &hopscope::LiveProbing::firstRoundFinished);
+        workspace.open(file);
+        QVERIFY(window.selectEnvironment(file, QStringLiteral("qa")));
+        // Emitted once the map has been given every result of the round.
+        QVERIFY(round.wait(60000));
+
+        const hopscope::HopItem* migrate = window.scene()->hopItem(QStringLiteral("migrate"));
+        QVERIFY(migrate);
+        QCOMPARE(int(migrate->role()), int(hopscope::HopRole::LikelyCause));
+        QCOMPARE(int(migrate->status()), int(hopscope::HopStatus::Red));
+        QVERIFY2(migrate->keyFigure().contains(QLatin1String("missing tables")), qPrintable(migrate->keyFigure()));
+        for (const char* symptom : {"lb", "targets", "app"})
+            QCOMPARE(int(window.scene()->hopItem(QString::fromLatin1(symptom))->role()), int(hopscope::HopRole::Symptom));
+        QCOMPARE(window.scene()->selectedHop(), QStringLiteral("migrate"));
+        QCOMPARE(window.inspector()->hopId(), QStringLiteral("migrate"));
+        QVERIFY2(!window.inspector()->runbooks().isEmpty(), "the likely cause offers no runbook");
+        const QModelIndex qa = window.environmentModel()->find(file, QStringLiteral("qa"));
+        QVERIFY2(qa.data(hopscope::EnvironmentListModel::CauseRole).toString().startsWith(QLatin1String("migrate: missing tables")),
+                 qPrintable(qa.data(hopscope::EnvironmentListModel::CauseRole).toString()));
+
+        const QString png = m_tmp.filePath(QStringLiteral("never-ran.png"));
+        const Run shot = run(QString::fromLocal8Bit(qgetenv("HOPSCOPE_BINARY")),
+                             {QStringLiteral("lab/lab.yaml"), QStringLiteral("--env"), QStringLiteral("qa"), QStringLiteral("--select"),
+                              QStringLiteral("migrate"), QStringLiteral("--screenshot"), png},
+                             m_lab->env, 90000);
+        QVERIFY2(shot.exitCode == 0, qPrintable(shot.describe(QStringLiteral("hopscope --screenshot"))));
+        QVERIFY2(shot.err.contains("after the first round of probes"), qPrintable(shot.describe(QStringLiteral("hopscope --screenshot"))));
+        QCOMPARE(QImage(png).size(), QSize(1480, 920));
+    }
+#endif
 
     void secondLabRunsBesideTheFirst()
     {
@@ -280,8 +240,8 @@ private slots:
         auto second = startLab(m_tmp.filePath(QStringLiteral("second")), m_lab->base + 200, error);
         QVERIFY2(second, qPrintable(error));
         auto stop = qScopeGuard([&] { second->down(); });
-        const Run r = second->check();
-        QVERIFY2(r.exitCode == 0, qPrintable(r.describe(QStringLiteral("hopscope check (second lab)"))));
+        QString why;
+        QVERIFY2(hopscope::test::healthy(second->check(), &why), qPrintable(QStringLiteral("second lab: ") + why));
 
         // Down stops every process it started, by pid, and leaves nothing behind.
         const QString services = second->dir + QStringLiteral("/services/supervisor.pid");
@@ -297,8 +257,7 @@ private slots:
         QVERIFY2(processGone(supervisor), "the supervisor outlived labctl down");
 
         // The first lab did not notice.
-        const Run first = m_lab->check();
-        QVERIFY2(first.exitCode == 0, qPrintable(first.describe(QStringLiteral("hopscope check (first lab)"))));
+        QVERIFY2(hopscope::test::healthy(m_lab->check(), &why), qPrintable(QStringLiteral("first lab: ") + why));
     }
 
     // The QA incident's shapes in the local AWS API emulator, checked through the presets.
@@ -320,7 +279,7 @@ private slots:
                            QStringLiteral("json")},
                           env, 120000);
         QVERIFY2(r.exitCode == 2, qPrintable(r.describe(QStringLiteral("hopscope check lab/aws-lab.yaml"))));
-        const json result = checkJson(r);
+        const json result = firstEnvironment(r);
         QCOMPARE(QString::fromStdString(result.at("likely_causes").dump()), QStringLiteral("[\"lb\"]"));
         QVERIFY(evidenceOf(*hopById(result, "lb")).contains(QStringLiteral("fixed-response")));
         for (const char* healthy : {"targets", "app"})
@@ -337,5 +296,9 @@ private slots:
     }
 };
 
+#ifdef HOPSCOPE_WITH_GUI
+QTEST_MAIN(TestLab)
+#else
 QTEST_GUILESS_MAIN(TestLab)
+#endif
 #include "tst_lab.moc"

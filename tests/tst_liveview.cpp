@@ -8,6 +8,8 @@
 #include "liveprobing.h"
 #include "mainactions.h"
 #include "mainwindow.h"
+#include "parametersdialog.h"
+#include "runnerpanel.h"
 #include "settings.h"
 #include "timelinemodel.h"
 #include "topologyscene.h"
@@ -15,12 +17,18 @@
 #include "workspace.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
+#include <QDir>
 #include <QFile>
 #include <QListView>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QPushButton>
+#include <QScopeGuard>
 #include <QTest>
+#include <QTimer>
 
 using namespace hopscope;
 
@@ -229,6 +237,83 @@ private slots:
         QTRY_COMPARE(results.count(), before + 1);
         live.setPaused(false);
         QTRY_VERIFY_WITH_TIMEOUT(results.count() >= before + 3, 10000);
+    }
+
+    // The other half of the job: the runbook the failing check names, started from the
+    // inspector, asks before its step runs; the step's change is probed at once (the interval
+    // is an hour), and the path turns green while the engineer watches.
+    void runbookFromTheInspectorTurnsThePathGreen()
+    {
+        const QString flag = m_dir->filePath(QStringLiteral("flag"));
+        const QString runbooks = m_dir->filePath(QStringLiteral("runbooks"));
+        QVERIFY(QDir().mkpath(runbooks));
+        write(runbooks + QStringLiteral("/make-flag.yaml"),
+              "runbook:\n"
+              "  id: make-flag\n"
+              "  title: Create the flag\n"
+              "  applies_to: [containers]\n"
+              "  steps:\n"
+              "    - title: create the flag\n"
+              "      command: [touch, \"${flag}\"]\n"
+              "      confirm: Create the flag file?\n");
+        qputenv("HOPSCOPE_RUNBOOK_PATH", runbooks.toUtf8());
+        qputenv("HOPSCOPE_DATA_FILE", m_dir->filePath(QStringLiteral("data.sqlite")).toUtf8());
+        const auto unset = qScopeGuard([] {
+            qunsetenv("HOPSCOPE_RUNBOOK_PATH");
+            qunsetenv("HOPSCOPE_DATA_FILE");
+        });
+        const QString path = ciFile("environments:\n"
+                                    "  - name: ci\n"
+                                    "    interval: 1h\n"
+                                    "    variables: {flag: \"" + flag.toUtf8() + "\"}\n"
+                                    "    hops:\n"
+                                    "      - id: app\n"
+                                    "        kind: containers\n"
+                                    "        checks:\n"
+                                    "          - name: flag exists\n"
+                                    "            command: [test, -f, \"${flag}\"]\n"
+                                    "            expect: exit_code == 0\n"
+                                    "            remedy: make-flag\n");
+        Settings settings(m_dir->filePath(QStringLiteral("settings.ini")));
+        Workspace workspace;
+        LiveProbing live(&workspace);
+        MainWindow window(&workspace, &settings, &live);
+        QSignalSpy round(&live, &LiveProbing::firstRoundFinished);
+        window.openFiles({path});
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(round.wait(20000));
+        const QModelIndex row = window.environmentModel()->index(0);
+        QCOMPARE(row.data(EnvironmentListModel::StatusRole).toInt(), int(HopStatus::Red));
+        QCOMPARE(window.inspector()->runbooks(), QStringList{QStringLiteral("make-flag")});
+
+        // The parameters dialog comes first (modal); accept it as the engineer would.
+        bool dialogSeen = false;
+        QTimer accept;
+        connect(&accept, &QTimer::timeout, this, [&] {
+            if (auto* dialog = qobject_cast<ParametersDialog*>(QApplication::activeModalWidget())) {
+                dialogSeen = true;
+                dialog->accept();
+            }
+        });
+        accept.start(20);
+        emit window.inspector()->runbookActivated(QStringLiteral("make-flag"));
+        accept.stop();
+        QVERIFY(dialogSeen);
+        QVERIFY(window.runnerDock()->isVisible());
+        RunnerPanel* runner = window.runnerPanel();
+        QVERIFY(runner->isRunning());
+
+        // The step waits on Confirm, and nothing has run.
+        QTRY_VERIFY_WITH_TIMEOUT(runner->confirmButton()->isEnabled(), 5000);
+        QVERIFY(!QFile::exists(flag));
+        QSignalSpy finished(runner, &RunnerPanel::runFinished);
+        QTest::mouseClick(runner->confirmButton(), Qt::LeftButton);
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(int(finished.first().first().value<RunOutcome>()), int(RunOutcome::Passed));
+        QVERIFY(QFile::exists(flag));
+        QTRY_COMPARE_WITH_TIMEOUT(int(window.scene()->hopItem(QStringLiteral("app"))->status()), int(HopStatus::Green), 20000);
+        QCOMPARE(row.data(EnvironmentListModel::StatusRole).toInt(), int(HopStatus::Green));
     }
 
     void staleAfterThreeIntervalsAndNeverUnderHalfAMinute()

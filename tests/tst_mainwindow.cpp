@@ -831,6 +831,35 @@ private slots:
         QVERIFY(inspector->summaryText().contains(QStringLiteral("postgres required tables: users, application_logs")));
     }
 
+    void mapExportsAsPngAndSvg()
+    {
+        Settings settings(m_dir->filePath(QStringLiteral("settings.ini")));
+        Workspace workspace;
+        MainWindow window(&workspace, &settings);
+        window.openFiles({fixture(QStringLiteral("prod.yaml"), kBlueGreenFile)});
+
+        const QString png = m_dir->filePath(QStringLiteral("map.png"));
+        QString error;
+        QVERIFY2(window.exportMap(png, &error), qPrintable(error));
+        const QImage image(png);
+        // Twice the scene's size, so it stays sharp in a ticket.
+        QCOMPARE(image.size(), (window.scene()->sceneRect().size() * 2).toSize());
+
+        const QString svg = m_dir->filePath(QStringLiteral("map.svg"));
+        QVERIFY2(window.exportMap(svg, &error), qPrintable(error));
+        QFile drawing(svg);
+        QVERIFY(drawing.open(QIODevice::ReadOnly));
+        const QByteArray text = drawing.readAll();
+        QVERIFY(text.contains("<svg"));
+        QVERIFY(text.contains("tg-blue"));  // the cards' text is text, not pixels
+
+        // A place that cannot be written is named, and nothing is left half written.
+        const QString nowhere = m_dir->filePath(QStringLiteral("no/such/dir/map.png"));
+        QVERIFY(!window.exportMap(nowhere, &error));
+        QVERIFY2(error.contains(QStringLiteral("no/such/dir/map.png")), qPrintable(error));
+        QVERIFY(!QFile::exists(nowhere));
+    }
+
     void allEnvironmentsStackAsLanes()
     {
         Settings settings(m_dir->filePath(QStringLiteral("settings.ini")));

@@ -98,14 +98,18 @@ const Environment* EnvironmentListModel::environment(const QModelIndex& index) c
 
 QModelIndex EnvironmentListModel::find(const QString& filePath, const QString& name) const
 {
-    const std::string file = Workspace::normalizedPath(filePath).toStdString();
     const std::string wanted = name.toStdString();
-    for (int row = 0; row < rowCount(); ++row) {
-        const Environment* env = environment(index(row));
-        if (env && env->name == wanted && rowRef(row).file->path == file)
-            return index(row);
-    }
-    return {};
+    const auto search = [&](const std::string& file) -> QModelIndex {
+        for (int row = 0; row < rowCount(); ++row) {
+            const RowRef ref = rowRef(row);
+            if (ref.file->path == file && ref.file->environments[std::size_t(ref.index)].name == wanted)
+                return index(row);
+        }
+        return {};
+    };
+    // Probing reports in the workspace's own spelling; anything else is normalized first.
+    const QModelIndex found = search(filePath.toStdString());
+    return found.isValid() ? found : search(Workspace::normalizedPath(filePath).toStdString());
 }
 
 QVariant EnvironmentListModel::data(const QModelIndex& index, int role) const

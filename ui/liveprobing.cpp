@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-Q_LOGGING_CATEGORY(lcLive, "hopscope.live", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcLive, "hopscope.live", QtWarningMsg)
 
 namespace hopscope {
 
@@ -114,7 +114,10 @@ void LiveProbing::probeNow(const QString& file, const QString& environment)
 
 const LiveProbing::EnvironmentState* LiveProbing::environment(const QString& file, const QString& name) const
 {
-    const auto it = m_files.find(Workspace::normalizedPath(file));
+    // Views ask with the workspace's own spelling, many times a second: try that first.
+    auto it = m_files.find(file);
+    if (it == m_files.end())
+        it = m_files.find(Workspace::normalizedPath(file));
     if (it == m_files.end())
         return nullptr;
     const auto env = it->second->environments.find(name);
@@ -314,7 +317,7 @@ void LiveProbing::announce(const QString& path, EnvironmentState& env)
         change.to = verdict->status;
         change.role = verdict->role;
         change.message = QString::fromStdString(hopFigure(hop, *verdict));
-        qCInfo(lcLive).noquote() << change.environment << change.hop << "went" << toString(change.to).data()
+        qCDebug(lcLive).noquote() << change.environment << change.hop << "went" << toString(change.to).data()
                                  << change.message;
         emit statusChanged(change);
     }

@@ -76,6 +76,14 @@ MainActions::MainActions(QObject* parent) : QObject(parent)
     showAll = make(this, tr("&All Environments"), QKeySequence(tr("Ctrl+Shift+A")), QStringLiteral("view-list-details"),
                    tr("Show every environment on the map, one lane each"));
     showAll->setCheckable(true);
+    runRunbook = make(this, tr("&Run Runbook…"), QKeySequence(tr("Ctrl+Shift+R")), QStringLiteral("system-run"),
+                      tr("Choose a runbook to run against the shown environment"));
+    if (runRunbook->icon().isNull())
+        runRunbook->setIcon(style->standardIcon(QStyle::SP_MediaPlay));
+    walkthrough = make(this, tr("Start &Walkthrough"), QKeySequence(Qt::Key_F1), QStringLiteral("help-contents"),
+                       tr("A guided tour of the shown environment's request path, hop by hop"));
+    exportRunReport = make(this, tr("Export Run &Report…"), {}, QStringLiteral("document-save-as"),
+                           tr("Save the last run as a Markdown incident timeline"));
     about = make(this, tr("&About Hopscope"), {}, QStringLiteral("help-about"), tr("Version and credits"));
     about->setMenuRole(QAction::AboutRole);
 }
@@ -107,7 +115,13 @@ void MainActions::fillMenuBar(QMenuBar* bar, QMenu* recentFiles, const QList<QAc
     probe->addSeparator();
     probe->addAction(copyDiagnosis);
 
+    QMenu* runbooks = bar->addMenu(tr("&Runbooks"));
+    runbooks->addAction(runRunbook);
+    runbooks->addAction(exportRunReport);
+
     QMenu* help = bar->addMenu(tr("&Help"));
+    help->addAction(walkthrough);
+    help->addSeparator();
     help->addAction(about);
 }
 
@@ -124,6 +138,7 @@ QToolBar* MainActions::createToolBar(QWidget* parent, QWidget* intervalChooser) 
     if (intervalChooser)
         bar->addWidget(intervalChooser);
     bar->addAction(copyDiagnosis);
+    bar->addAction(runRunbook);
     bar->addSeparator();
     bar->addAction(zoomOut);
     bar->addAction(zoomIn);

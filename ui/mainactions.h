@@ -18,7 +18,7 @@ class MainActions final : public QObject {
 public:
     explicit MainActions(QObject* parent);
 
-    // File, View and Help; View ends with the docks' show/hide toggles.
+    // File, View, Probe, Runbooks and Help; View ends with the docks' show/hide toggles.
     void fillMenuBar(QMenuBar* bar, QMenu* recentFiles, const QList<QAction*>& dockToggles) const;
     // The interval chooser goes after the probing actions.
     QToolBar* createToolBar(QWidget* parent, QWidget* intervalChooser = nullptr) const;
@@ -36,6 +36,9 @@ public:
     QAction* exportSvg;
     QAction* copyDiagnosis;
     QAction* showAll;        // checkable: every environment as a lane
+    QAction* runRunbook;     // shows the runbook browser, filter focused
+    QAction* walkthrough;    // the onboarding walkthrough on the shown environment
+    QAction* exportRunReport;
     QAction* about;
 };
 

@@ -3,16 +3,23 @@
 #include "diagnosticsmodel.h"
 #include "environmentdelegate.h"
 #include "environmentlistmodel.h"
+#include "environmentprobe.h"
+#include "historychart.h"
+#include "historyservice.h"
 #include "hopinspector.h"
 #include "hoptext.h"
 #include "liveprobing.h"
 #include "mainactions.h"
 #include "problemspanel.h"
+#include "parametersdialog.h"
 #include "recentfilesmenu.h"
+#include "runbookbrowser.h"
+#include "runnerpanel.h"
 #include "settings.h"
 #include "timelinemodel.h"
 #include "topologyscene.h"
 #include "topologyview.h"
+#include "walkthrough.h"
 #include "workspace.h"
 #include "workspacesummary.h"
 
@@ -30,6 +37,7 @@
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenuBar>
 #include <QDir>
@@ -40,7 +48,8 @@
 
 namespace hopscope {
 
-MainWindow::MainWindow(Workspace* workspace, Settings* settings, LiveProbing* live, QWidget* parent)
+MainWindow::MainWindow(Workspace* workspace, Settings* settings, LiveProbing* live, HistoryService* history,
+                       QWidget* parent)
     : QMainWindow(parent)
     , m_workspace(workspace)
     , m_settings(settings)
@@ -49,6 +58,7 @@ MainWindow::MainWindow(Workspace* workspace, Settings* settings, LiveProbing* li
     , m_diagnostics(new DiagnosticsModel(workspace, this))
     , m_scene(new TopologyScene(this))
     , m_live(live)
+    , m_history(history)
     , m_timeline(new TimelineModel(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
@@ -63,6 +73,12 @@ MainWindow::MainWindow(Workspace* workspace, Settings* settings, LiveProbing* li
     splitDockWidget(m_inspectorDock, createTimelineDock(), Qt::Horizontal);
     tabifyDockWidget(m_timelineDock, createProblemsDock());
     m_timelineDock->raise();
+    // Runbooks sit with the inspector, which names them; a run gets a tab of its own there
+    // too, so the map stays in view while the path turns green.
+    tabifyDockWidget(m_inspectorDock, createRunbookDock());
+    tabifyDockWidget(m_inspectorDock, createRunnerDock());
+    m_runnerDock->hide();  // until there is a run
+    m_inspectorDock->raise();
     createMenus();
     createToolBar();
     connectActions();
@@ -94,6 +110,8 @@ MainWindow::MainWindow(Workspace* workspace, Settings* settings, LiveProbing* li
         connect(m_live, &LiveProbing::statusChanged, this, &MainWindow::onStatusChanged);
         connect(m_live, &LiveProbing::progressChanged, this, &MainWindow::onProgress);
         m_live->setIntervalOverride(m_settings->probeInterval());
+        if (m_history)
+            connect(m_live, &LiveProbing::resultArrived, m_history, &HistoryService::record);
     }
 
     restoreLayout();
@@ -133,6 +151,10 @@ QDockWidget* MainWindow::createEnvironmentDock()
 QDockWidget* MainWindow::createInspectorDock()
 {
     m_inspector = new HopInspector(this);
+    if (m_history) {
+        m_chart = new HistoryChart(m_history, m_inspector);
+        m_inspector->setCompanion(m_chart);
+    }
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
     m_inspectorDock->setWidget(m_inspector);
@@ -191,12 +213,113 @@ QDockWidget* MainWindow::createProblemsDock()
     return m_problemsDock;
 }
 
+QDockWidget* MainWindow::createRunbookDock()
+{
+    for (const std::string& dir : RunbookCatalog::defaultSearchPath())
+        m_catalog.addDirectory(dir);
+    m_browser = new RunbookBrowser(this);
+    m_browser->setCatalog(m_catalog);
+    connect(m_browser, &RunbookBrowser::runRequested, this, &MainWindow::runRunbook);
+    connect(m_browser, &RunbookBrowser::walkthroughRequested, this, &MainWindow::startWalkthrough);
+    connect(m_inspector, &HopInspector::runbookActivated, this, &MainWindow::runRunbook);
+    m_runbookDock = new QDockWidget(tr("Runbooks"), this);
+    m_runbookDock->setObjectName(QStringLiteral("runbooksDock"));
+    m_runbookDock->setWidget(m_browser);
+    m_walkthrough = new Walkthrough(m_scene, m_view);
+    return m_runbookDock;
+}
+
+QDockWidget* MainWindow::createRunnerDock()
+{
+    m_runner = new RunnerPanel(this);
+    connect(m_runner, &RunnerPanel::stepChangedSomething, this, &MainWindow::onStepChangedSomething);
+    connect(m_runner, &RunnerPanel::runFinished, this, &MainWindow::onRunFinished);
+    m_runnerDock = new QDockWidget(tr("Runbook Run"), this);
+    m_runnerDock->setObjectName(QStringLiteral("runnerDock"));
+    m_runnerDock->setWidget(m_runner);
+    return m_runnerDock;
+}
+
+const Runbook* MainWindow::runbookForCurrent(const QString& id, const QString& purpose)
+{
+    QString problem;
+    const Runbook* runbook = m_catalog.find(id.toStdString());
+    if (!currentEnvironment())
+        problem = tr("Choose an environment first: a runbook runs against the environment on the map.");
+    else if (!runbook)
+        problem = tr("No runbook with the id \"%1\" was found. Hopscope reads runbooks from "
+                     "HOPSCOPE_RUNBOOK_PATH and its bundled library.").arg(id);
+    if (problem.isEmpty())
+        return runbook;
+    QMessageBox::warning(this, purpose, problem);
+    return nullptr;
+}
+
+bool MainWindow::runRunbook(const QString& id)
+{
+    const Runbook* runbook = runbookForCurrent(id, tr("Run Runbook"));
+    if (!runbook)
+        return false;
+    if (m_runner->isRunning()) {
+        QMessageBox::information(this, tr("Run Runbook"),
+                                 tr("A run of another runbook is still going. Finish or abort it first."));
+        m_runnerDock->show();
+        m_runnerDock->raise();
+        return false;
+    }
+    const Environment& env = *currentEnvironment();
+    ParametersDialog dialog(*runbook, env, this);
+    if (dialog.exec() != QDialog::Accepted || !dialog.plan())
+        return false;
+    const auto* state = liveState(m_wantedFile, m_wantedName);
+    const QString diagnosis = describeDiagnosis(env, state ? state->diagnosis : diagnose(env, {}));
+    QString error;
+    if (!m_runner->start(*dialog.plan(), m_wantedFile, diagnosis, dialog.dryRun(), &error)) {
+        QMessageBox::warning(this, tr("Run Runbook"), tr("The run did not start: %1").arg(error));
+        return false;
+    }
+    m_runnerDock->show();
+    m_runnerDock->raise();
+    m_actions->exportRunReport->setEnabled(true);
+    return true;
+}
+
+bool MainWindow::startWalkthrough(const QString& id)
+{
+    const Runbook* runbook = runbookForCurrent(id, tr("Walkthrough"));
+    if (!runbook)
+        return false;
+    if (m_actions->showAll->isChecked())
+        m_actions->showAll->setChecked(false);  // a tour points at one environment's hops
+    QString error;
+    if (!m_walkthrough->start(*runbook, *currentEnvironment(), &error)) {
+        QMessageBox::warning(this, tr("Walkthrough"), error);
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::onStepChangedSomething(const QString& file, const QString& environment)
+{
+    // The engineer watches the path turn green: probe what the step may have changed now,
+    // not at the next interval.
+    if (m_live)
+        m_live->probeNow(file, environment);
+}
+
+void MainWindow::onRunFinished(RunOutcome outcome)
+{
+    statusBar()->showMessage(tr("Run %1 of %2: %3").arg(m_runner->runId(), m_runner->environment(), runOutcomeName(outcome)),
+                             8000);
+}
+
 void MainWindow::createMenus()
 {
     auto* recent = new RecentFilesMenu(m_settings, this);
     connect(recent, &RecentFilesMenu::fileChosen, this, [this](const QString& path) { openFiles({path}); });
     m_actions->fillMenuBar(menuBar(), recent,
                            {m_environmentDock->toggleViewAction(), m_inspectorDock->toggleViewAction(),
+                            m_runbookDock->toggleViewAction(), m_runnerDock->toggleViewAction(),
                             m_timelineDock->toggleViewAction(), m_problemsDock->toggleViewAction()});
 }
 
@@ -228,6 +351,22 @@ void MainWindow::connectActions()
     connect(m_actions->exportPng, &QAction::triggered, this, [this] { exportWithDialog(QStringLiteral("png")); });
     connect(m_actions->exportSvg, &QAction::triggered, this, [this] { exportWithDialog(QStringLiteral("svg")); });
     connect(m_actions->copyDiagnosis, &QAction::triggered, this, &MainWindow::copyDiagnosis);
+    connect(m_actions->runRunbook, &QAction::triggered, this, [this] {
+        m_runbookDock->show();
+        m_runbookDock->raise();
+        m_browser->filterField()->setFocus(Qt::ShortcutFocusReason);
+    });
+    connect(m_actions->walkthrough, &QAction::triggered, this, [this] {
+        // The bundled tour when it is there, else the browser to choose one.
+        if (m_catalog.find("onboarding-tour")) {
+            startWalkthrough(QStringLiteral("onboarding-tour"));
+        } else {
+            m_runbookDock->show();
+            m_runbookDock->raise();
+        }
+    });
+    connect(m_actions->exportRunReport, &QAction::triggered, m_runner, &RunnerPanel::exportWithDialog);
+    m_actions->exportRunReport->setEnabled(false);
     m_actions->probeNow->setEnabled(m_live != nullptr);
     m_actions->pause->setEnabled(m_live != nullptr);
     connect(m_actions->showAll, &QAction::toggled, this, &MainWindow::setStacked);
@@ -289,6 +428,8 @@ void MainWindow::onCurrentEnvironmentChanged(const QModelIndex& current)
         return;  // onWorkspaceChanged() puts the chosen environment back
     m_wantedFile = current.data(EnvironmentListModel::FilePathRole).toString();
     m_wantedName = current.data(EnvironmentListModel::NameRole).toString();
+    if (m_walkthrough->isActive())
+        m_walkthrough->finish();  // its hops belong to the environment that was shown
     showEnvironment(current);
 }
 
@@ -349,6 +490,8 @@ QString MainWindow::laneOf(const QString& file, const QString& name)
 
 void MainWindow::setStacked(bool stacked)
 {
+    if (m_walkthrough->isActive())
+        m_walkthrough->finish();
     if (!stacked) {
         m_scene->clearEnvironment();
         showEnvironment(m_environmentView->currentIndex());
@@ -391,18 +534,33 @@ const LiveProbing::EnvironmentState* MainWindow::liveState(const QString& file, 
     return state;
 }
 
+QString MainWindow::worstCheckOf(const Hop& hop, const Diagnosis& diagnosis)
+{
+    // The chart opens on the check that says most: the first of the worst.
+    const HopVerdict* verdict = diagnosis.verdict(hop.id);
+    const CheckResult* worst = nullptr;
+    for (const CheckResult* r : verdict ? verdict->results : std::vector<const CheckResult*>{}) {
+        if (r && (!worst || r->status > worst->status))
+            worst = r;
+    }
+    return worst ? QString::fromStdString(worst->check) : QString();
+}
+
 void MainWindow::onEnvironmentUpdated(const QString& file, const QString& name)
 {
+    const bool current = Workspace::normalizedPath(file) == Workspace::normalizedPath(m_wantedFile) && name == m_wantedName;
+    if (current && m_chart)
+        m_chart->refresh();
     if (m_scene->isStacked()) {
         if (liveState(file, name))
             m_scene->setLaneStates(laneOf(file, name), m_live->hopStates(file, name));
-        if (Workspace::normalizedPath(file) == Workspace::normalizedPath(m_wantedFile) && name == m_wantedName) {
+        if (current) {
             if (const auto* state = liveState(file, name); state && m_inspector->hasHop())
                 m_inspector->showResults(state->diagnosis, state->stale);
         }
         return;
     }
-    if (Workspace::normalizedPath(file) == Workspace::normalizedPath(m_wantedFile) && name == m_wantedName)
+    if (current)
         showLiveState();
 }
 
@@ -454,10 +612,17 @@ void MainWindow::onHopSelected(const QString& id)
     const Hop* hop = env ? env->hop(id.toStdString()) : nullptr;
     if (hop) {
         m_inspector->showHop(*env, *hop);
-        if (const auto* state = liveState(m_wantedFile, m_wantedName))
+        QString worstCheck;
+        if (const auto* state = liveState(m_wantedFile, m_wantedName)) {
             m_inspector->showResults(state->diagnosis, state->stale);
+            worstCheck = worstCheckOf(*hop, state->diagnosis);
+        }
+        if (m_chart)
+            m_chart->showHop(m_wantedFile, *env, *hop, worstCheck);
     } else {
         m_inspector->clear();
+        if (m_chart)
+            m_chart->clear();
     }
 }
 
@@ -575,6 +740,7 @@ void MainWindow::updateActions()
     m_actions->zoomIn->setEnabled(anyMap);
     m_actions->zoomOut->setEnabled(anyMap);
     m_actions->fit->setEnabled(anyMap);
+    m_actions->walkthrough->setEnabled(anyMap);
 }
 
 void MainWindow::openWithDialog()

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "liveprobing.h"
+#include "runbookcatalog.h"
+#include "runstate.h"
 
 #include <QMainWindow>
 #include <QPersistentModelIndex>
@@ -16,14 +18,19 @@ namespace hopscope {
 class DiagnosticsModel;
 struct Environment;
 class EnvironmentListModel;
+class HistoryChart;
+class HistoryService;
 class HopInspector;
 class MainActions;
 class ProblemsPanel;
+class RunbookBrowser;
+class RunnerPanel;
 class Settings;
 struct StatusChange;
 class TimelineModel;
 class TopologyScene;
 class TopologyView;
+class Walkthrough;
 class Workspace;
 
 // Environments on the left, the selected one's map in the middle, the selected hop, load
@@ -32,8 +39,10 @@ class Workspace;
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    // Without `live` the window draws the files but probes nothing.
-    MainWindow(Workspace* workspace, Settings* settings, LiveProbing* live = nullptr, QWidget* parent = nullptr);
+    // Without `live` the window draws the files but probes nothing; without `history` the
+    // inspector has no chart, and results are not kept.
+    MainWindow(Workspace* workspace, Settings* settings, LiveProbing* live = nullptr, HistoryService* history = nullptr,
+               QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // Opens the files and remembers them as recent.
@@ -53,8 +62,14 @@ public:
     QDockWidget* problemsDock() const { return m_problemsDock; }
     MainActions* actions() const { return m_actions; }
     TimelineModel* timelineModel() const { return m_timeline; }
+    HistoryChart* historyChart() const { return m_chart; }
     QListView* timelineView() const { return m_timelineView; }
     QComboBox* intervalChooser() const { return m_interval; }
+    RunnerPanel* runnerPanel() const { return m_runner; }
+    QDockWidget* runnerDock() const { return m_runnerDock; }
+    RunbookBrowser* runbookBrowser() const { return m_browser; }
+    Walkthrough* walkthrough() const { return m_walkthrough; }
+    const RunbookCatalog& runbookCatalog() const { return m_catalog; }
     LiveProbing* live() const { return m_live; }
     QString statusText() const;
     QString progressText() const;
@@ -63,6 +78,13 @@ public:
     QString diagnosisText() const;
     // The map as a picture; false with a message box (or `error`) when it cannot be written.
     bool exportMap(const QString& path, QString* error = nullptr);
+
+    // Asks for the runbook's parameters and starts it on the shown environment in the runner
+    // panel; every step that changes something still asks there. False when it did not start
+    // (no environment, no such runbook, a run still going, the dialog cancelled).
+    bool runRunbook(const QString& id);
+    // Plays a walkthrough on the shown environment's map.
+    bool startWalkthrough(const QString& id);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -73,6 +95,12 @@ private:
     QDockWidget* createInspectorDock();
     QDockWidget* createProblemsDock();
     QDockWidget* createTimelineDock();
+    QDockWidget* createRunbookDock();
+    QDockWidget* createRunnerDock();
+    // The runbook with this id, for the shown environment; null after a message box saying why not.
+    const Runbook* runbookForCurrent(const QString& id, const QString& purpose);
+    void onStepChangedSomething(const QString& file, const QString& environment);
+    void onRunFinished(RunOutcome outcome);
     QComboBox* createIntervalChooser();
     void createMenus();
     void createToolBar();
@@ -91,6 +119,7 @@ private:
     void setStacked(bool stacked);
     void onLaneHopSelected(const QString& lane, const QString& hop);
     static QString laneOf(const QString& file, const QString& name);
+    static QString worstCheckOf(const Hop& hop, const Diagnosis& diagnosis);
     // What the probes say of an environment, when it describes the file as now loaded.
     const LiveProbing::EnvironmentState* liveState(const QString& file, const QString& name) const;
     void onProgress(int done, int total);
@@ -112,7 +141,9 @@ private:
     DiagnosticsModel* m_diagnostics;
     TopologyScene* m_scene;
     LiveProbing* m_live;
+    HistoryService* m_history;
     TimelineModel* m_timeline;
+    HistoryChart* m_chart = nullptr;
     TopologyView* m_view = nullptr;
     HopInspector* m_inspector = nullptr;
     QListView* m_environmentView = nullptr;
@@ -121,6 +152,12 @@ private:
     QDockWidget* m_inspectorDock = nullptr;
     QDockWidget* m_problemsDock = nullptr;
     QDockWidget* m_timelineDock = nullptr;
+    QDockWidget* m_runbookDock = nullptr;
+    QDockWidget* m_runnerDock = nullptr;
+    RunbookCatalog m_catalog;
+    RunbookBrowser* m_browser = nullptr;
+    RunnerPanel* m_runner = nullptr;
+    Walkthrough* m_walkthrough = nullptr;
     QListView* m_timelineView = nullptr;
     QComboBox* m_interval = nullptr;
     QProgressBar* m_progress = nullptr;
