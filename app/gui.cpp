@@ -121,8 +121,10 @@ int run(const QStringList& args)
         : std::make_unique<Settings>();
     Workspace workspace;
     LiveProbing live(&workspace);
-    // A screenshot's history is its own, so an old day on this machine does not show in it.
-    HistoryService history(screenshotMode ? scratch.filePath(QStringLiteral("history.sqlite")) : HistoryStore::defaultPath());
+    // A screenshot's history is its own, so an old day on this machine does not show in it,
+    // unless HOPSCOPE_DATA_FILE names the history to show.
+    const bool ownHistory = screenshotMode && qEnvironmentVariableIsEmpty("HOPSCOPE_DATA_FILE");
+    HistoryService history(ownHistory ? scratch.filePath(QStringLiteral("history.sqlite")) : HistoryStore::defaultPath());
     MainWindow window(&workspace, settings.get(), &live, &history);
     if (options.files.isEmpty())
         workspace.open(bundledExample());  // a demo, not the user's choice: not a recent file

@@ -290,6 +290,9 @@ void HistoryPlot::setSeries(const ChartSeries& chart, qint64 fromMs, qint64 toMs
     m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
     m_latencyAxis->setRange(0, latencyScale(highest));
     m_latencyAxis->applyNiceNumbers();
+    // Loopback answers in under a millisecond: whole numbers would label that scale 0, 0, 1, 1.
+    const double top = m_latencyAxis->max();
+    m_latencyAxis->setLabelFormat(top < 2 ? QStringLiteral("%.2f") : top < 10 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
     m_connectionsAxis->setRange(0, highestFigure > 0 ? highestFigure * 1.1 : 10);
     m_connectionsAxis->applyNiceNumbers();
 
