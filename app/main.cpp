@@ -2,6 +2,7 @@
 #ifdef HOPSCOPE_WITH_GUI
 #include "gui.h"
 #include <QApplication>
+#include <QIcon>
 #endif
 
 #include <QCoreApplication>
@@ -21,6 +22,9 @@ int main(int argc, char* argv[])
     if (!hopscope::cli::wantsCommandLine(args)) {
         QApplication app(argc, argv);
         QApplication::setApplicationDisplayName(QStringLiteral("Hopscope"));
+        // The installed .desktop file and hicolor icon (installer/) are named after the app id.
+        QGuiApplication::setDesktopFileName(QStringLiteral(HOPSCOPE_APP_ID));
+        QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral(HOPSCOPE_APP_ID)));
         return hopscope::gui::run(args.mid(1));
     }
 #endif

@@ -28,8 +28,14 @@ struct ProviderPreset {
     SourcePos pos;
 };
 
-// HOPSCOPE_PRESET_PATH (':'-separated), then the bundled resources/providers.
+// HOPSCOPE_PRESET_PATH (':'-separated), then the installed presets beside the executable
+// (<bindir>/../share/hopscope/providers), then the source tree's resources/providers.
 std::vector<std::string> presetSearchPath();
+
+// SUBDIR of the installed data directory, found from the running executable as GNUInstallDirs
+// lays it out (<bindir>/../share/hopscope/SUBDIR); empty before a QCoreApplication exists.
+// It may not exist: a build tree has none.
+std::string installedDataDirectory(const std::string& subdir);
 
 // The directories of a ':'-separated list in an environment variable, in order, empty ones dropped.
 std::vector<std::string> directoriesFromEnv(const char* variable);

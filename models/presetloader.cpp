@@ -4,6 +4,9 @@
 #include "preset.h"
 #include "templatestring.h"
 
+#include <QCoreApplication>
+#include <QDir>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -24,9 +27,20 @@ std::vector<std::string> directoriesFromEnv(const char* variable)
     return dirs;
 }
 
+std::string installedDataDirectory(const std::string& subdir)
+{
+    if (!QCoreApplication::instance())
+        return {};
+    const QString dir = QDir(QCoreApplication::applicationDirPath())
+                            .absoluteFilePath(QStringLiteral(HOPSCOPE_DATA_FROM_BINDIR "/") + QString::fromStdString(subdir));
+    return QDir::cleanPath(dir).toStdString();
+}
+
 std::vector<std::string> presetSearchPath()
 {
     std::vector<std::string> dirs = directoriesFromEnv("HOPSCOPE_PRESET_PATH");
+    if (std::string installed = installedDataDirectory("providers"); !installed.empty())
+        dirs.push_back(std::move(installed));
     dirs.push_back(std::string(HOPSCOPE_SOURCE_DIR) + "/resources/providers");
     return dirs;
 }
@@ -69,6 +83,8 @@ std::vector<std::string> availablePresets()
                 ids.push_back(it->path().stem().string());
         }
     }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());  // an installed copy and the source tree's
     return ids;
 }
 
