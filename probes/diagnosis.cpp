@@ -141,14 +141,19 @@ Diagnosis diagnose(const Environment& env, const ResultsByHop& results)
     return d;
 }
 
-std::string hopFigure(const Hop& hop, const HopVerdict& verdict)
+const CheckResult* worstResult(const HopVerdict& verdict)
 {
     const CheckResult* worst = nullptr;
-    for (std::size_t i = 0; i < hop.checks.size() && i < verdict.results.size(); ++i) {
-        const CheckResult* r = verdict.results[i];
+    for (const CheckResult* r : verdict.results) {
         if (r && (!worst || r->status > worst->status))
             worst = r;
     }
+    return worst;
+}
+
+std::string hopFigure(const HopVerdict& verdict)
+{
+    const CheckResult* worst = worstResult(verdict);
     if (!worst)
         return {};
     // A passing check's figure is its measurement; a failing one is best told by its cause
@@ -166,14 +171,9 @@ std::vector<std::string> causeSummaries(const Environment& env, const Diagnosis&
         const Hop* hop = env.hop(id);
         if (!v || !hop)
             continue;
-        std::string evidence;
-        for (std::size_t i = 0; i < hop->checks.size(); ++i) {
-            const CheckResult* r = v->results[i];
-            if (r && r->status != CheckStatus::Pass) {
-                evidence = hop->checks[i].name + ": " + r->message;
-                break;
-            }
-        }
+        // The first of the worst: a failing check says more than a warning before it.
+        const CheckResult* worst = worstResult(*v);
+        const std::string evidence = worst && worst->status != CheckStatus::Pass ? worst->check + ": " + worst->message : "";
         lines.push_back(id + " (" + hop->title + ") " + evidence);
     }
     return lines;

@@ -40,10 +40,13 @@ using ResultsByHop = std::map<std::string, std::map<std::string, CheckResult>>;
 
 Diagnosis diagnose(const Environment& env, const ResultsByHop& results);
 
-// The one line a map card shows for a hop, from its worst check (the first of equals): the
-// figure when it passed ("200 · 84 ms"), the message when not ("missing tables: users").
-// Empty until a check has answered.
-std::string hopFigure(const Hop& hop, const HopVerdict& verdict);
+// What says most about a hop: the first of its worst results; null until a check has answered.
+const CheckResult* worstResult(const HopVerdict& verdict);
+
+// The one line a map card shows for a hop, from its worst result: the figure when it passed
+// ("200 · 84 ms"), the message when not ("missing tables: users"). Empty until a check has
+// answered.
+std::string hopFigure(const HopVerdict& verdict);
 
 // "db: missing tables: application_logs": the likely causes and their evidence, one line each.
 std::vector<std::string> causeSummaries(const Environment& env, const Diagnosis& diagnosis);

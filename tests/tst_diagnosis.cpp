@@ -3,9 +3,19 @@
 
 #include <QTest>
 
+#include <tuple>
+
 using namespace hopscope;
 
 namespace {
+
+Environment parse(const std::string& yaml)
+{
+    LoadedFile f = loadText(yaml, "t.yaml", DocFormat::Yaml);
+    if (f.hasErrors() || f.environments.empty())
+        qFatal("bad fixture: %s", f.diagnostics.empty() ? "" : f.diagnostics.front().format().c_str());
+    return f.environments.front();
+}
 
 // Each hop has one check "c" with a remedy named after the hop, so runbooks can be asserted.
 Environment environment(const QString& hops)
@@ -19,11 +29,7 @@ Environment environment(const QString& hops)
             text += QStringLiteral("        next: [%1]\n").arg(parts.at(1).trimmed());
         text += QStringLiteral("        checks:\n          - {name: c, tcp: {host: h, port: 1}, remedy: fix-%1}\n").arg(id);
     }
-    const QByteArray utf8 = text.toUtf8();
-    LoadedFile f = loadText(std::string_view(utf8.constData(), std::size_t(utf8.size())), "t.yaml", DocFormat::Yaml);
-    if (f.hasErrors() || f.environments.empty())
-        qFatal("bad fixture: %s", f.diagnostics.empty() ? "" : f.diagnostics.front().format().c_str());
-    return f.environments.front();
+    return parse(text.toStdString());
 }
 
 // "a=red b=green": the one check of each named hop gets that colour's status.
@@ -44,6 +50,18 @@ ResultsByHop results(const QString& states)
         out[r.hop]["c"] = r;
     }
     return out;
+}
+
+// One hop `id` of `kind` with a TCP check per name, each remedied by the runbook given.
+Environment oneHop(const char* id, const char* kind, const std::vector<std::pair<const char*, const char*>>& checks)
+{
+    std::string yaml = std::string("environments:\n  - name: t\n    hops:\n      - id: ") + id + "\n        kind: " + kind
+                     + "\n        checks:\n";
+    for (const auto& [name, remedy] : checks) {
+        yaml += std::string("          - {name: ") + name + ", tcp: {host: h, port: 1}";
+        yaml += remedy ? std::string(", remedy: ") + remedy + "}\n" : std::string("}\n");
+    }
+    return parse(yaml);
 }
 
 QString roleSummary(const Diagnosis& d)
@@ -155,20 +173,36 @@ private slots:
 
     void failedRemediesComeBeforeWarned()
     {
-        const QByteArray yaml =
-            "environments:\n  - name: t\n    hops:\n      - id: db\n        kind: database\n        checks:\n"
-            "          - {name: slow, tcp: {host: h, port: 1}, remedy: add-missing-index}\n"
-            "          - {name: tables, tcp: {host: h, port: 1}, remedy: run-migrations}\n"
-            "          - {name: ok, tcp: {host: h, port: 1}, remedy: never-offered}\n";
-        const LoadedFile f = loadText(std::string_view(yaml.constData(), std::size_t(yaml.size())), "t.yaml", DocFormat::Yaml);
-        QVERIFY(!f.hasErrors());
+        const Environment env = oneHop("db", "database",
+                                       {{"slow", "add-missing-index"}, {"tables", "run-migrations"}, {"ok", "never-offered"}});
         ResultsByHop r;
         r["db"]["slow"].status = CheckStatus::Warn;
         r["db"]["tables"].status = CheckStatus::Fail;
         r["db"]["ok"].status = CheckStatus::Pass;
-        const Diagnosis d = diagnose(f.environments.front(), r);
+        const Diagnosis d = diagnose(env, r);
         QCOMPARE(d.verdict("db")->runbooks, (std::vector<std::string>{"run-migrations", "add-missing-index"}));
         QCOMPARE(int(d.verdict("db")->status), int(HopStatus::Red));
+    }
+
+    // The cause's evidence is its worst check, not the first that is not green: a warning
+    // listed first must not hide the failure that makes the hop red (lab.yaml's migrate hop).
+    void evidenceIsTheWorstCheck()
+    {
+        const Environment env = oneHop("migrate", "migration_job", {{"duplicates", nullptr}, {"tables", nullptr}, {"schema", nullptr}});
+        ResultsByHop r;
+        for (const auto& [name, status, message] : {std::tuple{"duplicates", CheckStatus::Warn, "relation \"users\" does not exist"},
+                                                     std::tuple{"tables", CheckStatus::Fail, "missing tables: users"},
+                                                     std::tuple{"schema", CheckStatus::Fail, "migrations pending"}}) {
+            CheckResult& result = r["migrate"][name];
+            result.check = name;
+            result.status = status;
+            result.message = message;
+        }
+        const Diagnosis d = diagnose(env, r);
+        QCOMPARE(d.likelyCauses, std::vector<std::string>{"migrate"});
+        QCOMPARE(QString::fromStdString(hopFigure(*d.verdict("migrate"))), QStringLiteral("missing tables: users"));
+        QCOMPARE(causeSummaries(env, d),
+                 std::vector<std::string>{"migrate (migrate) tables: missing tables: users"});
     }
 };
 

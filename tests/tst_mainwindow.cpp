@@ -617,7 +617,7 @@ private slots:
         for (const Hop& h : env.hops) {
             const HopVerdict* v = diagnosis.verdict(h.id);
             states.insert(QString::fromStdString(h.id),
-                          {v->status, v->role, QString::fromStdString(hopFigure(h, *v)), h.id == "dns", h.id == "db"});
+                          {v->status, v->role, QString::fromStdString(hopFigure(*v)), h.id == "dns", h.id == "db"});
         }
         scene.setHopStates(states);
 

@@ -78,7 +78,7 @@ QString EnvironmentListModel::causeLine(const Environment& env, const QString& f
         const Hop* hop = env.hop(id);
         const HopVerdict* v = d.verdict(id);
         if (hop && v)
-            parts << QStringLiteral("%1: %2").arg(QString::fromStdString(id), QString::fromStdString(hopFigure(*hop, *v)));
+            parts << QStringLiteral("%1: %2").arg(QString::fromStdString(id), QString::fromStdString(hopFigure(*v)));
     }
     return parts.join(QStringLiteral("; "));
 }

@@ -132,7 +132,7 @@ QString HopText::diagnosisSummary(const Environment& env, const Diagnosis& d, co
         const HopVerdict* v = d.verdict(id);
         if (!hop || !v)
             continue;
-        lines << tr("Likely cause: %1 (%2): %3").arg(q(id), title(*hop), q(hopFigure(*hop, *v)));
+        lines << tr("Likely cause: %1 (%2): %3").arg(q(id), title(*hop), q(hopFigure(*v)));
         for (const std::string& r : v->runbooks)
             runbooks << q(r);
     }
@@ -149,7 +149,7 @@ QString HopText::diagnosisSummary(const Environment& env, const Diagnosis& d, co
     for (const Hop& hop : env.hops) {
         const HopVerdict* v = d.verdict(hop.id);
         const HopStatus status = v ? v->status : HopStatus::Grey;
-        QString figure = v ? q(hopFigure(hop, *v)) : QString();
+        QString figure = v ? q(hopFigure(*v)) : QString();
         if (figure.isEmpty())
             figure = statusName(status);
         lines << QStringLiteral("  [%1] %2 (%3): %4").arg(statusName(status), q(hop.id), title(hop), figure);

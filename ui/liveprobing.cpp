@@ -130,7 +130,7 @@ HopState LiveProbing::hopState(const EnvironmentState& env, const Hop& hop) cons
     if (const HopVerdict* verdict = env.diagnosis.verdict(hop.id)) {
         state.status = verdict->status;
         state.role = verdict->role;
-        state.figure = QString::fromStdString(hopFigure(hop, *verdict));
+        state.figure = QString::fromStdString(hopFigure(*verdict));
     }
     const auto flying = env.inFlight.find(hop.id);
     state.probing = flying != env.inFlight.end() && flying->second > 0;
@@ -316,7 +316,7 @@ void LiveProbing::announce(const QString& path, EnvironmentState& env)
         change.from = before;
         change.to = verdict->status;
         change.role = verdict->role;
-        change.message = QString::fromStdString(hopFigure(hop, *verdict));
+        change.message = QString::fromStdString(hopFigure(*verdict));
         qCDebug(lcLive).noquote() << change.environment << change.hop << "went" << toString(change.to).data()
                                  << change.message;
         emit statusChanged(change);
