@@ -4,6 +4,7 @@
 #include "historyservice.h"
 #include "liveprobing.h"
 #include "mainwindow.h"
+#include "preset.h"
 #include "settings.h"
 #include "topologyscene.h"
 #include "translations.h"
@@ -13,6 +14,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 #include <QListView>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -27,9 +29,12 @@ namespace {
 
 constexpr int kUsageError = 3;
 
-// The example that ships with the sources; installed copies come with a later packaging change.
+// The lab's environment file: the installed copy, else the source tree's (a build tree).
 QString bundledExample()
 {
+    const QString installed = QString::fromStdString(installedDataDirectory("lab")) + QStringLiteral("/lab.yaml");
+    if (QFileInfo::exists(installed))
+        return installed;
     return QDir(QStringLiteral(HOPSCOPE_SOURCE_DIR)).filePath(QStringLiteral("lab/lab.yaml"));
 }
 
@@ -137,6 +142,8 @@ int run(const QStringList& args)
 
     if (!screenshotMode) {
         window.show();
+        // Once the window is up: a run the last session left unfinished.
+        QTimer::singleShot(0, &window, &MainWindow::offerResume);
         return QApplication::exec();
     }
 

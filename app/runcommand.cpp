@@ -4,20 +4,13 @@
 
 #include "auditlog.h"
 #include "environmentprobe.h"
-#include "fieldreader.h"
-#include "loader.h"
-#include "runbookcatalog.h"
+#include "resume.h"
 #include "runcontroller.h"
 
 #include <QCommandLineParser>
-#include <QCryptographicHash>
 #include <QEventLoop>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 
-#include <csignal>
 #include <unistd.h>
 
 namespace hopscope::cli {
@@ -68,72 +61,37 @@ QString helpText()
         "  hopscope run --resume 20250101-120000-ab12\n");
 }
 
-QString sha256Of(const QString& path)
+// The files' own errors as they are, then each problem as this command's.
+void printError(std::FILE* err, const RunSetupError& error)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromLatin1(QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex());
+    for (const QString& line : error.fileErrors)
+        std::fprintf(err, "%s\n", qUtf8Printable(line));
+    for (const QString& problem : error.problems)
+        std::fprintf(err, "hopscope run: %s\n", qUtf8Printable(problem));
 }
 
-// The runbook: a file when RUNBOOK names one, else an id from the library.
-std::optional<Runbook> findRunbook(const QString& wanted, std::FILE* err)
+// A new run's plan: the runbook, the environment (the file's only one when none is named) and
+// the values. Null after printing why not.
+std::optional<RunPlan> newPlan(const QString& runbookRef, const QString& envFile, QString envName,
+                               const std::map<std::string, std::string>& given, std::FILE* err)
 {
-    std::vector<LoadedFile> files;
-    if (QFileInfo(wanted).isFile()) {
-        files.push_back(loadFile(wanted.toStdString()));
-    } else {
-        RunbookCatalog catalog;
-        for (const auto& dir : RunbookCatalog::defaultSearchPath())
-            catalog.addDirectory(dir);
-        if (const Runbook* rb = catalog.find(wanted.toStdString()))
-            return *rb;
-        std::fprintf(err, "hopscope run: no runbook \"%s\" in the library or as a file%s\n", qUtf8Printable(wanted),
-                     didYouMean(wanted.toStdString(), catalog.ids()).c_str());
-        return std::nullopt;
+    RunSetupError problem;
+    const std::optional<Runbook> runbook = findRunbook(runbookRef, &problem);
+    const std::optional<LoadedFile> envs = runbook ? loadEnvironmentFile(envFile, &problem) : std::nullopt;
+    if (envs && envName.isEmpty()) {
+        if (envs->environments.size() != 1) {
+            std::fprintf(err, "hopscope run: %s has %zu environments; choose one with --env\n", envs->path.c_str(),
+                         envs->environments.size());
+            return std::nullopt;
+        }
+        envName = QString::fromStdString(envs->environments.front().name);
     }
-    const LoadedFile& file = files.front();
-    for (const Diagnostic& d : file.diagnostics) {
-        if (d.severity == Severity::Error)
-            std::fprintf(err, "%s\n", d.format().c_str());
-    }
-    if (file.hasErrors() || !file.runbook) {
-        if (!file.hasErrors())
-            std::fprintf(err, "hopscope run: %s is not a runbook file\n", file.path.c_str());
-        return std::nullopt;
-    }
-    return file.runbook;
-}
-
-std::optional<Environment> findEnvironment(const QString& path, const QString& name, std::FILE* err)
-{
-    // Absolute, so commands run in (and the audit trail names) the file's real directory.
-    const LoadedFile file = loadFile(QFileInfo(path).absoluteFilePath().toStdString());
-    for (const Diagnostic& d : file.diagnostics) {
-        if (d.severity == Severity::Error)
-            std::fprintf(err, "%s\n", d.format().c_str());
-    }
-    if (file.hasErrors() || file.type != LoadedFile::Type::Environments) {
-        if (!file.hasErrors())
-            std::fprintf(err, "hopscope run: %s is not an environment file\n", file.path.c_str());
-        return std::nullopt;
-    }
-    std::vector<std::string> names;
-    for (const auto& env : file.environments)
-        names.push_back(env.name);
-    if (name.isEmpty() && file.environments.size() == 1)
-        return file.environments.front();
-    if (name.isEmpty()) {
-        std::fprintf(err, "hopscope run: %s has %zu environments; choose one with --env\n", file.path.c_str(), names.size());
-        return std::nullopt;
-    }
-    for (const auto& env : file.environments) {
-        if (env.name == name.toStdString())
-            return env;
-    }
-    std::fprintf(err, "hopscope run: no environment \"%s\" in %s%s\n", qUtf8Printable(name), file.path.c_str(),
-                 didYouMean(name.toStdString(), names).c_str());
-    return std::nullopt;
+    const std::optional<Environment> env = envs ? findEnvironment(*envs, envName, &problem) : std::nullopt;
+    PlanResult made = env ? makePlan(*runbook, *env, given) : PlanResult();
+    problem.problems << made.errors;
+    if (!made.plan)
+        printError(err, problem);
+    return std::move(made.plan);
 }
 
 // Probes the environment once and waits for the answer: the diagnosis the run starts from,
@@ -152,11 +110,6 @@ QString probeEnvironment(const Environment& env, std::FILE* out, const char* whe
     probe.start(env, std::chrono::seconds(10));
     loop.exec();
     return markdown;
-}
-
-bool processAlive(qint64 pid)
-{
-    return pid > 0 && pid != QCoreApplication::applicationPid() && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
 }
 
 } // namespace
@@ -212,62 +165,29 @@ int runCommand(const QStringList& args, std::FILE* out, std::FILE* err)
     }
     const QString dataFile = parser.isSet(dataFileOption) ? parser.value(dataFileOption) : AuditLog::defaultPath();
 
-    // What to run: a new run, or the one recorded under --resume.
-    std::optional<AuditRun> recorded;
-    QString runbookRef = resuming ? QString() : parser.positionalArguments().front();
-    QString envFile = parser.value(envFileOption);
-    QString envName = parser.value(envOption);
     AuditLog audit;
     if (!audit.open(dataFile)) {
         std::fprintf(err, "hopscope run: cannot open the audit trail: %s\n", qUtf8Printable(audit.error()));
         return kUsage;
     }
+    // What to run: the run recorded under --resume, or a new one.
+    std::optional<ResumeRequest> recorded;
+    std::optional<RunPlan> made;
     if (resuming) {
-        recorded = audit.run(parser.value(resumeOption));
+        RunSetupError problem;
+        recorded = prepareResume(audit, parser.value(resumeOption), given, &problem);
         if (!recorded) {
-            std::fprintf(err, "hopscope run: no run \"%s\" in %s\n", qUtf8Printable(parser.value(resumeOption)), qUtf8Printable(dataFile));
+            printError(err, problem);
             return kUsage;
         }
-        if (recorded->finished() || recorded->dryRun) {
-            std::fprintf(err, "hopscope run: run %s is %s; there is nothing to resume\n", qUtf8Printable(recorded->id),
-                         recorded->dryRun ? "a dry run" : qUtf8Printable(QStringLiteral("finished (") + recorded->outcome + QLatin1Char(')')));
+        made = recorded->plan;
+    } else {
+        made = newPlan(parser.positionalArguments().front(), parser.value(envFileOption), parser.value(envOption), given, err);
+        if (!made)
             return kUsage;
-        }
-        if (recorded->host == currentHostName() && processAlive(recorded->pid)) {
-            std::fprintf(err, "hopscope run: run %s is still running in process %lld\n", qUtf8Printable(recorded->id),
-                         static_cast<long long>(recorded->pid));
-            return kUsage;
-        }
-        runbookRef = recorded->runbookFile;
-        envFile = recorded->environmentFile;
-        envName = recorded->environment;
-        const QJsonObject stored = QJsonDocument::fromJson(recorded->paramsJson.toUtf8()).object();
-        for (auto it = stored.begin(); it != stored.end(); ++it) {
-            if (it.value().toString() != QLatin1String("****"))
-                given.try_emplace(it.key().toStdString(), it.value().toString().toStdString());
-        }
     }
-
-    const std::optional<Runbook> runbook = findRunbook(runbookRef, err);
-    if (!runbook)
-        return kUsage;
-    const QString runbookHash = sha256Of(QString::fromStdString(runbook->file));
-    if (recorded && runbookHash != recorded->runbookHash) {
-        std::fprintf(err, "hopscope run: %s changed since run %s started; resuming it could run steps it never showed\n",
-                     runbook->file.c_str(), qUtf8Printable(recorded->id));
-        return kUsage;
-    }
-    const std::optional<Environment> env = findEnvironment(envFile, envName, err);
-    if (!env)
-        return kUsage;
-    PlanResult made = makePlan(*runbook, *env, given);
-    if (!made.plan) {
-        for (const QString& e : std::as_const(made.errors))
-            std::fprintf(err, "hopscope run: %s\n", qUtf8Printable(e));
-        return kUsage;
-    }
-    const RunPlan& plan = *made.plan;
-    const QString environment = QString::fromStdString(env->name);
+    const RunPlan& plan = *made;
+    const QString environment = QString::fromStdString(plan.environment.name);
 
     TerminalPolicy policy;
     policy.interactive = ::isatty(STDIN_FILENO) != 0;
@@ -281,7 +201,7 @@ int runCommand(const QStringList& args, std::FILE* out, std::FILE* err)
     }
     if (!resuming && !parser.isSet(dryRunOption)) {
         for (const AuditRun& r : audit.runs(20, true)) {
-            if (r.runbookId == QString::fromStdString(runbook->id) && r.environment == environment)
+            if (r.runbookId == QString::fromStdString(plan.runbook.id) && r.environment == environment)
                 std::fprintf(err, "note: run %s of this runbook on %s did not finish; `hopscope run --resume %s` continues it\n",
                              qUtf8Printable(r.id), qUtf8Printable(environment), qUtf8Printable(r.id));
         }
@@ -289,27 +209,28 @@ int runCommand(const QStringList& args, std::FILE* out, std::FILE* err)
 
     RunController::Options options;
     options.dataFile = dataFile;
-    options.runbookHash = runbookHash;
-    options.environmentFile = QFileInfo(envFile).absoluteFilePath();
+    options.runbookHash = recorded ? recorded->runbookHash : sha256Of(QString::fromStdString(plan.runbook.file));
+    options.environmentFile = QFileInfo(recorded ? recorded->run.environmentFile : parser.value(envFileOption)).absoluteFilePath();
     options.dryRun = parser.isSet(dryRunOption);
     RunController controller(plan, options);
     RunTerminal terminal(controller, policy, out);
 
     bool started = false;
     if (recorded) {
-        const ResumePoint point = findResumePoint(plan, audit.steps(recorded->id));
+        const ResumePoint& point = recorded->point;
         bool rerun = false;
         if (!terminal.decideUnknown(point, parser.isSet(rerunOption), parser.isSet(skipUnknownOption), rerun)) {
             std::fprintf(err, "hopscope run: refusing to guess about a step whose outcome is unknown: give --rerun-unknown or --skip-unknown\n");
             return kRefused;
         }
-        std::fprintf(out, "Resuming run %s of %s on %s.\n", qUtf8Printable(recorded->id), runbook->id.c_str(), env->name.c_str());
-        started = controller.resume(*recorded, point, rerun);
+        std::fprintf(out, "Resuming run %s of %s on %s.\n", qUtf8Printable(recorded->run.id), plan.runbook.id.c_str(),
+                     plan.environment.name.c_str());
+        started = controller.resume(recorded->run, point, rerun);
     } else {
         if (options.dryRun)
             terminal.printPlan();
         const QString diagnosis =
-            parser.isSet(noProbeOption) || options.dryRun ? QString() : probeEnvironment(*env, out, "before");
+            parser.isSet(noProbeOption) || options.dryRun ? QString() : probeEnvironment(plan.environment, out, "before");
         started = controller.start(diagnosis);
     }
     if (!started) {
@@ -320,7 +241,7 @@ int runCommand(const QStringList& args, std::FILE* out, std::FILE* err)
     if (!controller.error().isEmpty())
         std::fprintf(err, "hopscope run: %s\n", qUtf8Printable(controller.error()));
     if (!options.dryRun && !parser.isSet(noProbeOption))
-        controller.audit().setFinalState(controller.runId(), plan.mask(probeEnvironment(*env, out, "after")));
+        controller.audit().setFinalState(controller.runId(), plan.mask(probeEnvironment(plan.environment, out, "after")));
     std::fprintf(out, "\nRun %s %s. Report: hopscope report %s\n", qUtf8Printable(controller.runId()),
                  qUtf8Printable(runOutcomeName(outcome)), qUtf8Printable(controller.runId()));
     return outcome == RunOutcome::Passed ? 0 : kFailed;

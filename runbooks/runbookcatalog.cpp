@@ -1,7 +1,6 @@
 #include "runbookcatalog.h"
 
-#include <QCoreApplication>
-#include <QDir>
+#include "preset.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -29,11 +28,8 @@ std::vector<std::string> documentFilesIn(const std::string& dir)
 std::vector<std::string> RunbookCatalog::defaultSearchPath()
 {
     std::vector<std::string> candidates = directoriesFromEnv("HOPSCOPE_RUNBOOK_PATH");
-    if (QCoreApplication::instance()) {
-        const QString installed = QDir(QCoreApplication::applicationDirPath())
-                                      .absoluteFilePath(QStringLiteral("../share/hopscope/runbooks"));
-        candidates.push_back(QDir::cleanPath(installed).toStdString());
-    }
+    if (std::string installed = installedDataDirectory("runbooks"); !installed.empty())
+        candidates.push_back(std::move(installed));
     candidates.push_back(std::string(HOPSCOPE_SOURCE_DIR) + "/runbooks/library");
 
     std::vector<std::string> existing;

@@ -6,6 +6,7 @@
 #include "hopitem.h"
 #include "loader.h"
 #include "parametersdialog.h"
+#include "resume.h"
 #include "runbookbrowser.h"
 #include "runbookcatalog.h"
 #include "runbooklistmodel.h"
@@ -18,6 +19,7 @@
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QGraphicsView>
@@ -66,21 +68,42 @@ private:
 
     QString path(const QString& name) const { return m_dir.filePath(name); }
 
+    QByteArray environmentYaml(bool isProtected = false) const
+    {
+        return "environments:\n  - name: qa\n    protected: " + QByteArray(isProtected ? "true" : "false")
+             + "\n    variables:\n      out: \"" + m_dir.path().toUtf8()
+             + "\"\n      service: checkout\n    hops:\n      - {id: app, kind: containers}\n";
+    }
+
     Environment environment(bool isProtected = false) const
     {
-        const LoadedFile f = load("environments:\n  - name: qa\n    protected: " + QByteArray(isProtected ? "true" : "false")
-                                      + "\n    variables:\n      out: \"" + m_dir.path().toUtf8()
-                                      + "\"\n      service: checkout\n    hops:\n      - {id: app, kind: containers}\n",
-                                  "env.yaml");
-        return f.environments.at(0);
+        return load(environmentYaml(isProtected), "env.yaml").environments.at(0);
+    }
+
+    static QByteArray runbookYaml(const QByteArray& steps, const QByteArray& params = {})
+    {
+        return "runbook:\n  id: t\n  title: Test runbook\n  applies_to: [containers]\n" + params + "  steps:\n" + steps;
     }
 
     static Runbook runbook(const QByteArray& steps, const QByteArray& params = {})
     {
-        const LoadedFile f = load("runbook:\n  id: t\n  title: Test runbook\n  applies_to: [containers]\n" + params
-                                      + "  steps:\n" + steps,
-                                  "runbook.yaml");
-        return *f.runbook;
+        return *load(runbookYaml(steps, params), "runbook.yaml").runbook;
+    }
+
+    QString writeFile(const QString& name, const QByteArray& text) const
+    {
+        QFile f(path(name));
+        return f.open(QIODevice::WriteOnly) && f.write(text) == text.size() ? f.fileName() : QString();
+    }
+
+    // A run as the trail keeps it, written straight to it. Empty when it cannot be.
+    static QString recordRun(AuditLog& audit, AuditRun run, const QString& outcome = QString())
+    {
+        run.host = run.host.isEmpty() ? currentHostName() : run.host;
+        run.startedMs = QDateTime::currentMSecsSinceEpoch();
+        if (!audit.beginRun(run) || (!outcome.isEmpty() && !audit.finishRun(run.id, outcome, run.startedMs + 1)))
+            return {};
+        return run.id;
     }
 
     // A step that appends its name to ran.log: proof that it ran, and how often.
@@ -331,6 +354,120 @@ private slots:
         QVERIFY(panel.statusText().contains(QStringLiteral("nothing ran")));
         settle();
         QCOMPARE(ranLog(), QByteArray());
+    }
+
+    // The app went down after step one ran and before step two was confirmed: a new session
+    // picks the run up from the trail, shows step one done, and asks for step two.
+    void anUnfinishedRunResumesWhereItStopped()
+    {
+        const QString dataFile = path(QStringLiteral("resume.sqlite"));
+        const QString runbookFile = writeFile(QStringLiteral("resume-runbook.yaml"), runbookYaml(touchStep("one") + touchStep("two")));
+        const QString envFile = writeFile(QStringLiteral("resume-env.yaml"), environmentYaml());
+        QVERIFY(!runbookFile.isEmpty() && !envFile.isEmpty());
+        QString runId;
+        {
+            const LoadedFile rb = loadFile(runbookFile.toStdString());
+            const LoadedFile env = loadFile(envFile.toStdString());
+            QVERIFY(rb.runbook && !env.environments.empty());
+            PlanResult made = makePlan(*rb.runbook, env.environments.front(), {});
+            QVERIFY(made.plan);
+            RunController::Options options;
+            options.dataFile = dataFile;
+            options.runbookHash = sha256Of(runbookFile);
+            options.environmentFile = envFile;
+            // Deleted without an abort, as a process that dies leaves it.
+            auto first = std::make_unique<RunController>(*made.plan, options);
+            QSignalSpy asked(first.get(), &RunController::confirmationRequested);
+            QVERIFY(first->start());
+            QTRY_COMPARE_WITH_TIMEOUT(asked.size(), 1, kTimeoutMs);
+            first->confirm(asked.at(0).at(0).value<ConfirmationRequest>().id);
+            QTRY_COMPARE_WITH_TIMEOUT(asked.size(), 2, kTimeoutMs);
+            QCOMPARE(ranLog(), QByteArray("one\n"));
+            runId = first->runId();
+        }
+
+        AuditLog audit;
+        QVERIFY(audit.open(dataFile));
+        const std::vector<AuditRun> offered = resumableRuns(audit);
+        QCOMPARE(offered.size(), std::size_t(1));
+        QCOMPARE(offered.front().id, runId);
+        RunSetupError problem;
+        const std::optional<ResumeRequest> request = prepareResume(audit, runId, {}, &problem);
+        QVERIFY2(request, qPrintable(problem.text()));
+        QCOMPARE(request->point.position, 1);
+        QVERIFY(!request->point.unknownOutcome);
+
+        RunnerPanel panel;
+        QAbstractItemModelTester tester(panel.stepsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel.resize(900, 600);
+        panel.show();
+        QSignalSpy finished(&panel, &RunnerPanel::runFinished);
+        QString error;
+        QVERIFY2(panel.resume(*request, false, &error), qPrintable(error));
+        QCOMPARE(panel.runId(), runId);
+        QCOMPARE(panel.stepsModel()->index(0).data(RunStepsModel::StateRole).toInt(), int(StepState::Passed));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.confirmButton()->isEnabled(), kTimeoutMs);
+        QCOMPARE(int(panel.controller()->state(1)), int(StepState::AwaitingConfirmation));
+        QVERIFY(panel.statusText().contains(QStringLiteral("Step 2 of 2")));
+        QCOMPARE(ranLog(), QByteArray("one\n"));
+        saveShot(panel, QStringLiteral("runnerpanel-resumed"));
+
+        QTest::mouseClick(panel.confirmButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kTimeoutMs);
+        QCOMPARE(finished.at(0).at(0).value<RunOutcome>(), RunOutcome::Passed);
+        QCOMPARE(ranLog(), QByteArray("one\ntwo\n"));
+        const std::optional<AuditRun> run = audit.run(runId);
+        QVERIFY(run);
+        QCOMPARE(run->outcome, QStringLiteral("passed"));
+        QCOMPARE(run->resumes, 1);
+        QVERIFY(resumableRuns(audit).empty());
+    }
+
+    void onlyUnfinishedRunsOfNoLiveProcessAreOffered()
+    {
+        AuditLog audit;
+        QVERIFY(audit.open(path(QStringLiteral("resumable.sqlite"))));
+        const QString runbookFile = writeFile(QStringLiteral("offered-runbook.yaml"), runbookYaml(touchStep("one")));
+        QVERIFY(!runbookFile.isEmpty());
+        AuditRun crashed;
+        crashed.runbookId = QStringLiteral("t");
+        crashed.runbookFile = runbookFile;
+        crashed.runbookHash = sha256Of(runbookFile);
+        crashed.environment = QStringLiteral("qa");
+        crashed.environmentFile = path(QStringLiteral("gone.yaml"));
+        const QString unfinished = recordRun(audit, crashed);
+        const QString passed = recordRun(audit, crashed, QStringLiteral("passed"));
+        AuditRun dry = crashed;
+        dry.dryRun = true;
+        const QString dryRun = recordRun(audit, dry);
+        AuditRun live = crashed;
+        live.pid = 1;  // always alive
+        const QString running = recordRun(audit, live);
+        AuditRun changed = crashed;
+        changed.runbookHash = QStringLiteral("0123");
+        const QString edited = recordRun(audit, changed);
+        for (const QString& id : {unfinished, passed, dryRun, running, edited})
+            QVERIFY(!id.isEmpty());
+
+        QStringList offered;
+        for (const AuditRun& r : resumableRuns(audit))
+            offered << r.id;
+        QStringList expected{unfinished, edited};
+        offered.sort();
+        expected.sort();
+        QCOMPARE(offered, expected);
+
+        // What each refusal names.
+        const auto refusal = [&audit](const QString& id) {
+            RunSetupError problem;
+            return prepareResume(audit, id, {}, &problem) ? QString() : problem.text();
+        };
+        QVERIFY2(refusal(passed).contains(QStringLiteral("is finished (passed)")), qPrintable(refusal(passed)));
+        QVERIFY2(refusal(dryRun).contains(QStringLiteral("dry run")), qPrintable(refusal(dryRun)));
+        QVERIFY2(refusal(running).contains(QStringLiteral("still running in process 1")), qPrintable(refusal(running)));
+        QVERIFY2(refusal(edited).contains(QStringLiteral("changed since run")), qPrintable(refusal(edited)));
+        QVERIFY2(refusal(unfinished).contains(QStringLiteral("gone.yaml")), qPrintable(refusal(unfinished)));
+        QVERIFY(refusal(QStringLiteral("no-such-run")).contains(QStringLiteral("no run \"no-such-run\"")));
     }
 
     void theParametersDialogAsksTypedValues()

@@ -13,6 +13,7 @@
 #include "problemspanel.h"
 #include "parametersdialog.h"
 #include "recentfilesmenu.h"
+#include "resume.h"
 #include "runbookbrowser.h"
 #include "runnerpanel.h"
 #include "settings.h"
@@ -28,17 +29,20 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImage>
 #include <QPainter>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QLocale>
 #include <QMenuBar>
 #include <QDir>
 #include <QMessageBox>
@@ -154,6 +158,7 @@ QDockWidget* MainWindow::createInspectorDock()
     if (m_history) {
         m_chart = new HistoryChart(m_history, m_inspector);
         m_inspector->setCompanion(m_chart);
+        connect(m_chart->checkChooser(), &QComboBox::activated, this, [this] { m_userPickedCheck = true; });
     }
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
@@ -297,6 +302,82 @@ bool MainWindow::startWalkthrough(const QString& id)
         return false;
     }
     return true;
+}
+
+void MainWindow::offerResume()
+{
+    AuditLog audit;
+    if (m_runner->isRunning() || !audit.open())
+        return;  // without a trail there is nothing to offer; a run says why it cannot record
+    const std::vector<AuditRun> runs = resumableRuns(audit);
+    if (runs.empty())
+        return;
+    const AuditRun& run = runs.front();  // the newest; `hopscope report --list --unfinished` lists all
+    const QString title = tr("Resume Run");
+    const QString what = tr("The run of “%1” on %2, started %3, did not finish.")
+                             .arg(run.runbookTitle, run.environment,
+                                  QLocale().toString(QDateTime::fromMSecsSinceEpoch(run.startedMs), QLocale::ShortFormat));
+    RunSetupError problem;
+    const std::optional<ResumeRequest> request = prepareResume(audit, run.id, {}, &problem);
+    // Without a way to let it go, a run that cannot go on would be offered at every start.
+    const auto abandon = [&] {
+        if (!audit.finishRun(run.id, QStringLiteral("abandoned"), QDateTime::currentMSecsSinceEpoch()))
+            QMessageBox::warning(this, title, tr("The run could not be marked as abandoned: %1").arg(audit.error()));
+    };
+    if (!request) {
+        QMessageBox cannot(QMessageBox::Warning, title, what, QMessageBox::NoButton, this);
+        cannot.setInformativeText(tr("It cannot be resumed: %1").arg(problem.text()));
+        QPushButton* drop = cannot.addButton(tr("&Abandon It"), QMessageBox::DestructiveRole);
+        cannot.setDefaultButton(cannot.addButton(tr("&Not Now"), QMessageBox::RejectRole));
+        cannot.exec();
+        if (cannot.clickedButton() == drop)
+            abandon();
+        return;
+    }
+    const ResumePoint& point = request->point;
+    const PlanStep* next =
+        point.position < 0 ? nullptr : &request->plan.steps[std::size_t(request->plan.topLevel[std::size_t(point.position)])];
+    QMessageBox offer(QMessageBox::Question, title, what, QMessageBox::NoButton, this);
+    offer.setInformativeText(next ? tr("It would go on at step %1, %2. Every step that changes something asks first, as in a new run.")
+                                        .arg(next->number, next->title)
+                                  : tr("Every step is done; resuming records the run as finished."));
+    QPushButton* resume = offer.addButton(tr("&Resume"), QMessageBox::AcceptRole);
+    QPushButton* drop = offer.addButton(tr("&Abandon It"), QMessageBox::DestructiveRole);
+    QPushButton* notNow = offer.addButton(tr("&Not Now"), QMessageBox::RejectRole);
+    offer.setDefaultButton(notNow);
+    offer.setEscapeButton(notNow);
+    offer.exec();
+    if (offer.clickedButton() == drop)
+        abandon();
+    if (offer.clickedButton() != resume)
+        return;
+    bool rerun = true;  // an unknown step that changes nothing simply runs again
+    if (point.unknownChanges) {
+        QMessageBox unknown(QMessageBox::Warning, title,
+                            tr("Step %1, %2, was running when the run stopped: nobody knows whether it did its work.")
+                                .arg(next->number, next->title),
+                            QMessageBox::NoButton, this);
+        unknown.setInformativeText(tr("It may have changed something already. Run it again (it asks first), or "
+                                      "treat it as done (recorded as skipped)?"));
+        unknown.setDetailedText(next->preview.rendered);
+        QPushButton* again = unknown.addButton(tr("Run it &again"), QMessageBox::AcceptRole);
+        QPushButton* done = unknown.addButton(tr("&Treat it as done"), QMessageBox::AcceptRole);
+        QPushButton* cancel = unknown.addButton(QMessageBox::Cancel);
+        unknown.setDefaultButton(cancel);
+        unknown.setEscapeButton(cancel);
+        unknown.exec();
+        if (unknown.clickedButton() != again && unknown.clickedButton() != done)
+            return;
+        rerun = unknown.clickedButton() == again;
+    }
+    m_runnerDock->show();
+    m_runnerDock->raise();
+    QString error;
+    if (!m_runner->resume(*request, rerun, &error)) {
+        QMessageBox::warning(this, title, tr("The run could not be resumed: %1").arg(error));
+        return;
+    }
+    m_actions->exportRunReport->setEnabled(true);
 }
 
 void MainWindow::onStepChangedSomething(const QString& file, const QString& environment)
@@ -536,21 +617,33 @@ const LiveProbing::EnvironmentState* MainWindow::liveState(const QString& file, 
 
 QString MainWindow::worstCheckOf(const Hop& hop, const Diagnosis& diagnosis)
 {
-    // The chart opens on the check that says most: the first of the worst.
+    // The chart opens on the check that says most.
     const HopVerdict* verdict = diagnosis.verdict(hop.id);
-    const CheckResult* worst = nullptr;
-    for (const CheckResult* r : verdict ? verdict->results : std::vector<const CheckResult*>{}) {
-        if (r && (!worst || r->status > worst->status))
-            worst = r;
-    }
+    const CheckResult* worst = verdict ? worstResult(*verdict) : nullptr;
     return worst ? QString::fromStdString(worst->check) : QString();
+}
+
+void MainWindow::followWorstCheck()
+{
+    // A hop selected before its results came charts its first check; once they come, the
+    // chart moves to the one that says most, unless the engineer chose one.
+    const Environment* env = currentEnvironment();
+    const Hop* hop = env ? env->hop(m_scene->selectedHop().toStdString()) : nullptr;
+    const auto* state = liveState(m_wantedFile, m_wantedName);
+    if (!hop || !state)
+        return;
+    if (const QString worst = worstCheckOf(*hop, state->diagnosis); !worst.isEmpty() && worst != m_chart->check())
+        m_chart->setCheck(worst);
 }
 
 void MainWindow::onEnvironmentUpdated(const QString& file, const QString& name)
 {
     const bool current = Workspace::normalizedPath(file) == Workspace::normalizedPath(m_wantedFile) && name == m_wantedName;
-    if (current && m_chart)
+    if (current && m_chart) {
+        if (!m_userPickedCheck)
+            followWorstCheck();
         m_chart->refresh();
+    }
     if (m_scene->isStacked()) {
         if (liveState(file, name))
             m_scene->setLaneStates(laneOf(file, name), m_live->hopStates(file, name));
@@ -617,8 +710,10 @@ void MainWindow::onHopSelected(const QString& id)
             m_inspector->showResults(state->diagnosis, state->stale);
             worstCheck = worstCheckOf(*hop, state->diagnosis);
         }
-        if (m_chart)
+        if (m_chart) {
+            m_userPickedCheck = false;
             m_chart->showHop(m_wantedFile, *env, *hop, worstCheck);
+        }
     } else {
         m_inspector->clear();
         if (m_chart)

@@ -85,6 +85,10 @@ public:
     bool runRunbook(const QString& id);
     // Plays a walkthrough on the shown environment's map.
     bool startWalkthrough(const QString& id);
+    // When a run recorded in the audit trail did not finish (the app or the machine went down),
+    // asks whether to continue it in the runner panel; never runs again, unasked, a step whose
+    // outcome is unknown. Called once, when the window first shows.
+    void offerResume();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -120,6 +124,7 @@ private:
     void onLaneHopSelected(const QString& lane, const QString& hop);
     static QString laneOf(const QString& file, const QString& name);
     static QString worstCheckOf(const Hop& hop, const Diagnosis& diagnosis);
+    void followWorstCheck();
     // What the probes say of an environment, when it describes the file as now loaded.
     const LiveProbing::EnvironmentState* liveState(const QString& file, const QString& name) const;
     void onProgress(int done, int total);
@@ -171,6 +176,8 @@ private:
     // Until the user picks a hop, the likely cause is selected for them as soon as there is one.
     bool m_userPickedHop = false;
     bool m_selectingForUser = false;
+    // The chart follows the selected hop's worst check until the user picks one.
+    bool m_userPickedCheck = false;
 };
 
 } // namespace hopscope

@@ -1,6 +1,6 @@
 #include "runnerpanel.h"
 
-#include "runcontroller.h"
+#include "resume.h"
 #include "runreport.h"
 #include "runstepsmodel.h"
 
@@ -241,18 +241,39 @@ bool RunnerPanel::start(const Runbook& runbook, const Environment& environment,
 bool RunnerPanel::start(const RunPlan& plan, const QString& environmentFile, const QString& diagnosisMarkdown,
                         bool dryRun, QString* error)
 {
+    RunController::Options options;
+    options.dataFile = m_dataFile;
+    options.runbookHash = sha256Of(QString::fromStdString(plan.runbook.file));
+    options.environmentFile = environmentFile;
+    options.dryRun = dryRun;
+    if (!setUp(plan, options, dryRun ? tr(" · dry run: nothing will run") : QString(), error))
+        return false;
+    return began(m_controller->start(diagnosisMarkdown), error);
+}
+
+bool RunnerPanel::resume(const ResumeRequest& request, bool rerunUnknown, QString* error)
+{
+    RunController::Options options;
+    options.dataFile = request.dataFile;
+    options.runbookHash = request.runbookHash;
+    options.environmentFile = request.run.environmentFile;
+    if (!setUp(request.plan, options, tr(" · resumed run %1").arg(request.run.id.toHtmlEscaped()), error))
+        return false;
+    appendOutput(tr("── Resuming run %1: the steps before this point ran earlier, as recorded ──\n").arg(request.run.id));
+    return began(m_controller->resume(request.run, request.point, rerunUnknown), error);
+}
+
+bool RunnerPanel::setUp(const RunPlan& plan, const RunController::Options& options, const QString& headingNote,
+                        QString* error)
+{
     if (isRunning()) {
         if (error)
             *error = tr("A run is still going: finish or abort it first.");
         return false;
     }
-    RunController::Options options;
-    options.dataFile = m_dataFile;
-    options.environmentFile = environmentFile;
-    options.dryRun = dryRun;
     m_controller = std::make_unique<RunController>(plan, options);
-    m_environmentFile = environmentFile;
-    m_dryRun = dryRun;
+    m_environmentFile = options.environmentFile;
+    m_dryRun = options.dryRun;
     m_topLevelCount = int(plan.topLevel.size());
     m_request = {};
     m_deciding = false;
@@ -263,7 +284,7 @@ bool RunnerPanel::start(const RunPlan& plan, const QString& environmentFile, con
     m_heading->setText(tr("<b>%1</b> on <b>%2</b>%3%4")
                            .arg(QString::fromStdString(plan.runbook.title).toHtmlEscaped(), env.toHtmlEscaped(),
                                 plan.environment.isProtected ? tr(" · <span style='color:#c0392b'>protected</span>") : QString(),
-                                dryRun ? tr(" · dry run: nothing will run") : QString()));
+                                headingNote));
 
     RunController* c = m_controller.get();
     connect(c, &RunController::stepStateChanged, this, &RunnerPanel::onStateChanged);
@@ -277,16 +298,20 @@ bool RunnerPanel::start(const RunPlan& plan, const QString& environmentFile, con
     connect(c, &RunController::stepFinished, this, &RunnerPanel::onStepFinished);
     connect(c, &RunController::finished, this, &RunnerPanel::onFinished);
     setStatus(tr("Starting…"));
-    if (!c->start(diagnosisMarkdown)) {
+    return true;
+}
+
+// After the controller's start or resume: on failure, nothing runs and the panel says why.
+bool RunnerPanel::began(bool started, QString* error)
+{
+    if (!started) {
         if (error)
-            *error = c->error();
-        setStatus(tr("The run could not start: %1").arg(c->error()));
+            *error = m_controller->error();
+        setStatus(tr("The run could not start: %1").arg(m_controller->error()));
         m_controller.reset();
-        updateControls();
-        return false;
     }
     updateControls();
-    return true;
+    return started;
 }
 
 bool RunnerPanel::isRunning() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "runcontroller.h"
 #include "runplan.h"
 #include "runstate.h"
 
@@ -19,8 +20,8 @@ class QTimer;
 
 namespace hopscope {
 
-class RunController;
 class RunStepsModel;
+struct ResumeRequest;
 
 // Drives one runbook run: the steps with their states, the step in hand (its text, exactly
 // what it will run, the SQL preview), its output as it streams, and the answers the engine
@@ -43,6 +44,10 @@ public:
                const QString& diagnosisMarkdown, bool dryRun, QString* error = nullptr);
     bool start(const RunPlan& plan, const QString& environmentFile, const QString& diagnosisMarkdown, bool dryRun,
                QString* error = nullptr);
+    // Shows a recorded run that did not finish, its steps as the records leave them, and
+    // continues it (prepareResume) with the same confirmations as a new run. An unknown-outcome
+    // step runs again (asking first, if it changes something) only when rerunUnknown.
+    bool resume(const ResumeRequest& request, bool rerunUnknown, QString* error = nullptr);
 
     bool isRunning() const;
     RunController* controller() const { return m_controller.get(); }
@@ -81,6 +86,9 @@ signals:
 
 private:
     QWidget* createDetails();
+    // A controller for the plan, wired to the panel, which shows it: false while a run is going.
+    bool setUp(const RunPlan& plan, const RunController::Options& options, const QString& headingNote, QString* error);
+    bool began(bool started, QString* error);
     QWidget* createButtons();
     void showStep(int step);
     void onStateChanged(int step, StepState state);
