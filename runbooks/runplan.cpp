@@ -282,9 +282,10 @@ void addStep(RunPlan& plan, StepRenderer& renderer, const Step& source, int pare
         for (const auto& [k, v] : cmd.environment)
             rendered = k + "=" + displayArgv({v}) + " " + rendered;
         ps.preview.changes = true;
-        ps.preview.note = QStringLiteral("runs in %1, without a shell; succeeds on exit status %2")
-                              .arg(q(cmd.workingDirectory))
-                              .arg(source.expectExit);
+        // Without a working directory of its own a command runs where Hopscope was started.
+        ps.preview.note = (cmd.workingDirectory.empty() ? QStringLiteral("runs without a shell")
+                                                        : QStringLiteral("runs in %1, without a shell").arg(q(cmd.workingDirectory)))
+                        + QStringLiteral("; succeeds on exit status %1").arg(source.expectExit);
         break;
     }
     case Step::Kind::Sql: {

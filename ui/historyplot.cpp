@@ -373,6 +373,9 @@ void HistoryPlot::updateLegend()
         const bool drawn = series && series->isVisible() && series->count() > 0;
         marker->setVisible(drawn && (!labelled || isOffScale(series)));
     }
+    // A marker shown again keeps the place it had when hidden, on top of its neighbour's,
+    // until the legend lays itself out again.
+    chart()->legend()->layout()->invalidate();
 }
 
 void HistoryPlot::showPointToolTip(const QPointF& point, bool entered)
