@@ -3,6 +3,9 @@
 #include <QEventLoop>
 #include <QTimer>
 
+#include <termios.h>
+#include <unistd.h>
+
 namespace hopscope::cli {
 
 namespace {
@@ -80,6 +83,10 @@ void RunTerminal::later(const std::function<void()>& action)
 
 QString RunTerminal::ask(const QString& prompt)
 {
+    // Only an answer typed after the question counts: a "y" typed ahead (or an extra Enter
+    // while a step ran) must not confirm a step its typist never saw.
+    if (::isatty(STDIN_FILENO))
+        ::tcflush(STDIN_FILENO, TCIFLUSH);
     std::fputs(qUtf8Printable(prompt), m_out);
     std::fflush(m_out);
     char line[1024];

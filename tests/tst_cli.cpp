@@ -2,7 +2,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QXmlStreamReader>
 #include <QTemporaryDir>
@@ -43,13 +45,16 @@ void write(const QString& path, const QByteArray& content)
 
 } // namespace
 
-class TestCli final : public QObject {
-    Q_OBJECT
-private:
+// A suite whose files live in a temporary directory of its own.
+class InTemporaryDir : public QObject {
+protected:
     QTemporaryDir m_dir;
 
     QString file(const QString& name) const { return m_dir.filePath(name); }
+};
 
+class TestCli final : public InTemporaryDir {
+    Q_OBJECT
 private slots:
     void initTestCase()
     {
@@ -311,11 +316,70 @@ private slots:
     }
 };
 
+
+// `hopscope run` on a real terminal (a pty, through util-linux's script): each changing step
+// shows what it will run and waits for its own answer; an answer typed ahead is not taken for
+// the next question, and N aborts.
+class TestRunOnTerminal final : public InTemporaryDir {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty())
+            QSKIP("util-linux's script is not installed: no way to give hopscope a terminal");
+        QVERIFY(m_dir.isValid());
+    }
+
+    void eachChangeAsksAndTypeAheadDoesNotCount()
+    {
+        const QString log = file(QStringLiteral("ran.log"));
+        write(file(QStringLiteral("env.yaml")),
+              "environments:\n  - name: qa\n    variables: {log: \"" + log.toUtf8() + "\"}\n    hops:\n      - {id: app, kind: containers}\n");
+        QByteArray steps;
+        for (const char* word : {"one", "two"}) {
+            steps += QByteArray("    - title: append ") + word + "\n      command: [python3, -c, \"import sys; open(sys.argv[1], 'a').write(sys.argv[2] + '\\\\n')\", \"${log}\", "
+                   + word + "]\n      confirm: Append " + word + "?\n";
+        }
+        write(file(QStringLiteral("rb.yaml")), "runbook:\n  id: t\n  title: Two appends\n  applies_to: [containers]\n  steps:\n" + steps);
+
+        // script runs its -c text with a shell; every path is quoted for it.
+        const auto quoted = [](const QString& s) -> QString { return QLatin1Char('\'') + QString(s).replace(QLatin1String("'"), QLatin1String("'\\''")) + QLatin1Char('\''); };
+        const QString command = QStringList{quoted(qEnvironmentVariable("HOPSCOPE_BINARY")), QStringLiteral("run"), quoted(file(QStringLiteral("rb.yaml"))),
+                                            QStringLiteral("--env-file"), quoted(file(QStringLiteral("env.yaml"))), QStringLiteral("--no-probe"),
+                                            QStringLiteral("--data-file"), quoted(file(QStringLiteral("audit.sqlite")))}
+                                    .join(QLatin1Char(' '));
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(QStringLiteral("script"), {QStringLiteral("-q"), QStringLiteral("-e"), QStringLiteral("-c"), command, QStringLiteral("/dev/null")});
+        QVERIFY(p.waitForStarted());
+        QByteArray out;
+        connect(&p, &QProcess::readyRead, this, [&] { out += p.readAll(); });
+        const QByteArray prompt = "Run it? [y = run, s = skip, N = abort]";
+
+        QTRY_VERIFY_WITH_TIMEOUT(out.count(prompt) == 1, 20000);
+        QVERIFY2(out.contains("Will run (command):") && out.contains("Append one?"), out.constData());
+        QVERIFY(!QFile::exists(log));  // asked, and nothing has run
+        p.write("y\ny\n");  // the second "y" is typed ahead, before step 2 was shown
+        QTRY_VERIFY_WITH_TIMEOUT(out.count(prompt) == 2, 20000);
+        QVERIFY2(out.contains("Append two?"), out.constData());
+        QFile ran(log);
+        QVERIFY(ran.open(QIODevice::ReadOnly));
+        QCOMPARE(ran.readAll(), QByteArray("one\n"));  // step 2 still waits: the typed-ahead "y" did not count
+        p.write("n\n");
+        QVERIFY(p.waitForFinished(20000));
+        QCOMPARE(p.exitCode(), 1);  // aborted
+        ran.seek(0);
+        QCOMPARE(ran.readAll(), QByteArray("one\n"));
+        QVERIFY2(out.contains("aborted"), out.constData());
+    }
+};
+
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     TestCli cli;
     TestCheckCommand check;
-    return QTest::qExec(&cli, argc, argv) | QTest::qExec(&check, argc, argv);
+    TestRunOnTerminal terminal;
+    return QTest::qExec(&cli, argc, argv) | QTest::qExec(&check, argc, argv) | QTest::qExec(&terminal, argc, argv);
 }
 #include "tst_cli.moc"
