@@ -4,7 +4,6 @@
 #include "historyservice.h"
 #include "liveprobing.h"
 #include "mainwindow.h"
-#include "preset.h"
 #include "settings.h"
 #include "topologyscene.h"
 #include "translations.h"
@@ -13,8 +12,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
-#include <QFileInfo>
 #include <QListView>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -28,15 +25,6 @@ namespace hopscope::gui {
 namespace {
 
 constexpr int kUsageError = 3;
-
-// The lab's environment file: the installed copy, else the source tree's (a build tree).
-QString bundledExample()
-{
-    const QString installed = QString::fromStdString(installedDataDirectory("lab")) + QStringLiteral("/lab.yaml");
-    if (QFileInfo::exists(installed))
-        return installed;
-    return QDir(QStringLiteral(HOPSCOPE_SOURCE_DIR)).filePath(QStringLiteral("lab/lab.yaml"));
-}
 
 struct Options {
     QStringList files;
@@ -131,9 +119,8 @@ int run(const QStringList& args)
     const bool ownHistory = screenshotMode && qEnvironmentVariableIsEmpty("HOPSCOPE_DATA_FILE");
     HistoryService history(ownHistory ? scratch.filePath(QStringLiteral("history.sqlite")) : HistoryStore::defaultPath());
     MainWindow window(&workspace, settings.get(), &live, &history);
-    if (options.files.isEmpty())
-        workspace.open(bundledExample());  // a demo, not the user's choice: not a recent file
-    else if (screenshotMode)
+    // Without files the window shows its welcome page.
+    if (screenshotMode)
         workspace.open(options.files);
     else
         window.openFiles(options.files);
@@ -159,8 +146,10 @@ int run(const QStringList& args)
             std::fprintf(stderr, "hopscope: could not write the screenshot to %s\n", qUtf8Printable(options.screenshot));
             status = kUsageError;
         } else {
-            std::fprintf(stderr, "hopscope: screenshot saved to %s (%s)\n", qUtf8Printable(options.screenshot),
-                         live.firstRoundDone() ? "after the first round of probes" : "probes still running at the timeout");
+            const char* when = options.files.isEmpty() ? "the welcome page"
+                : live.firstRoundDone()                ? "after the first round of probes"
+                                                       : "probes still running at the timeout";
+            std::fprintf(stderr, "hopscope: screenshot saved to %s (%s)\n", qUtf8Printable(options.screenshot), when);
         }
         QCoreApplication::quit();
     };
@@ -168,7 +157,7 @@ int run(const QStringList& args)
     deadline.setSingleShot(true);
     QObject::connect(&deadline, &QTimer::timeout, &window, shoot);
     deadline.start(options.screenshotTimeout);
-    if (live.firstRoundDone())
+    if (live.firstRoundDone())  // also with no files: the welcome page has nothing to wait for
         QTimer::singleShot(0, &window, shoot);
     else
         // Emitted after the map has been given the round's last results.

@@ -1,7 +1,9 @@
 #include "environment.h"
 #include "runbook.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace hopscope {
 
@@ -46,6 +48,15 @@ const std::vector<std::string_view>& hopKindNames()
         return v;
     }();
     return names;
+}
+
+bool isEnvironmentName(std::string_view name)
+{
+    if (name.empty() || !std::isalnum(static_cast<unsigned char>(name[0])))
+        return false;
+    return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+    });
 }
 
 std::string_view toString(CheckKind kind)

@@ -125,6 +125,9 @@ struct SecretRef {
     SourcePos pos;
 };
 
+// Letters, digits, '_', '-' and '.', starting with a letter or digit.
+bool isEnvironmentName(std::string_view name);
+
 struct Environment {
     std::string name;
     std::string description;

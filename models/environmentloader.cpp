@@ -15,15 +15,6 @@ namespace {
 // Names every template may use without defining them.
 const std::vector<std::string> kBuiltinNames{"env"};
 
-bool isEnvironmentName(std::string_view name)
-{
-    if (name.empty() || !std::isalnum(static_cast<unsigned char>(name[0])))
-        return false;
-    return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '_' || c == '-' || c == '.';
-    });
-}
-
 // `{env: NAME, default: VALUE}`: the value of the process environment's NAME when it is set and
 // not empty, else the default. Read once, when the file loads, so one sweep sees one value; it
 // lets one file describe a lab or a stage whose ports or host differ from machine to machine.

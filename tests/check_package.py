@@ -177,6 +177,8 @@ class PackageTest:
                                          f"extra {sorted(installed - bundled)}")
         for program in ("labctl", "labapp.py"):
             expect(os.access(os.path.join(data, "lab", program), os.X_OK), f"lab/{program} is not executable")
+        for doc in ("file-formats.md", "README.md"):  # Help ▸ File Format Reference, About
+            expect(os.path.isfile(os.path.join(data, "doc", doc)), f"share/hopscope/doc/{doc} is missing")
 
         app_id = self.args.app_id
         share = os.path.join(prefix, "share")

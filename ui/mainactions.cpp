@@ -31,6 +31,10 @@ QAction* make(QObject* parent, const QString& text, const QKeySequence& shortcut
 MainActions::MainActions(QObject* parent) : QObject(parent)
 {
     QStyle* style = QApplication::style();
+    newEnvironment = make(this, tr("&New Environment…"), QKeySequence::New, QStringLiteral("document-new"),
+                          tr("Write a commented starter environment file with a hop of each kind, and open it"));
+    if (newEnvironment->icon().isNull())
+        newEnvironment->setIcon(style->standardIcon(QStyle::SP_FileIcon));
     open = make(this, tr("&Open…"), QKeySequence::Open, QStringLiteral("document-open"),
                 tr("Open environment files (YAML or JSON)"));
     if (open->icon().isNull())
@@ -82,6 +86,8 @@ MainActions::MainActions(QObject* parent) : QObject(parent)
         runRunbook->setIcon(style->standardIcon(QStyle::SP_MediaPlay));
     walkthrough = make(this, tr("Start &Walkthrough"), QKeySequence(Qt::Key_F1), QStringLiteral("help-contents"),
                        tr("A guided tour of the shown environment's request path, hop by hop"));
+    fileFormatReference = make(this, tr("File Format &Reference"), {}, QStringLiteral("accessories-dictionary"),
+                               tr("Every key of environment and runbook files, with examples"));
     exportRunReport = make(this, tr("Export Run &Report…"), {}, QStringLiteral("document-save-as"),
                            tr("Save the last run as a Markdown incident timeline"));
     about = make(this, tr("&About Hopscope"), {}, QStringLiteral("help-about"), tr("Version and credits"));
@@ -91,6 +97,7 @@ MainActions::MainActions(QObject* parent) : QObject(parent)
 void MainActions::fillMenuBar(QMenuBar* bar, QMenu* recentFiles, const QList<QAction*>& dockToggles) const
 {
     QMenu* file = bar->addMenu(tr("&File"));
+    file->addAction(newEnvironment);
     file->addAction(open);
     file->addMenu(recentFiles);
     file->addAction(reload);
@@ -121,6 +128,7 @@ void MainActions::fillMenuBar(QMenuBar* bar, QMenu* recentFiles, const QList<QAc
 
     QMenu* help = bar->addMenu(tr("&Help"));
     help->addAction(walkthrough);
+    help->addAction(fileFormatReference);
     help->addSeparator();
     help->addAction(about);
 }

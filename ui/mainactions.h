@@ -23,6 +23,7 @@ public:
     // The interval chooser goes after the probing actions.
     QToolBar* createToolBar(QWidget* parent, QWidget* intervalChooser = nullptr) const;
 
+    QAction* newEnvironment;
     QAction* open;
     QAction* reload;
     QAction* closeFile;
@@ -38,6 +39,7 @@ public:
     QAction* showAll;        // checkable: every environment as a lane
     QAction* runRunbook;     // shows the runbook browser, filter focused
     QAction* walkthrough;    // the onboarding walkthrough on the shown environment
+    QAction* fileFormatReference;
     QAction* exportRunReport;
     QAction* about;
 };

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "bundleddata.h"
 #include "diagnosticsmodel.h"
 #include "environmentdelegate.h"
 #include "environmentlistmodel.h"
@@ -8,19 +9,23 @@
 #include "historyservice.h"
 #include "hopinspector.h"
 #include "hoptext.h"
+#include "labstarter.h"
 #include "liveprobing.h"
 #include "mainactions.h"
 #include "problemspanel.h"
 #include "parametersdialog.h"
 #include "recentfilesmenu.h"
+#include "referencedialog.h"
 #include "resume.h"
 #include "runbookbrowser.h"
 #include "runnerpanel.h"
 #include "settings.h"
+#include "starterenvironment.h"
 #include "timelinemodel.h"
 #include "topologyscene.h"
 #include "topologyview.h"
 #include "walkthrough.h"
+#include "welcomepage.h"
 #include "workspace.h"
 #include "workspacesummary.h"
 
@@ -47,8 +52,11 @@
 #include <QDir>
 #include <QMessageBox>
 #include <QScreen>
+#include <QStackedWidget>
 #include <QStyle>
 #include <QStatusBar>
+#include <QToolBar>
+#include <QUrl>
 
 namespace hopscope {
 
@@ -86,6 +94,7 @@ MainWindow::MainWindow(Workspace* workspace, Settings* settings, LiveProbing* li
     createMenus();
     createToolBar();
     connectActions();
+    connectWelcome();
 
     m_status = new QLabel(this);
     statusBar()->addWidget(m_status, 1);
@@ -131,7 +140,69 @@ void MainWindow::createCentre()
     m_view->setAccessibleName(tr("Topology map"));
     m_view->setAccessibleDescription(tr("The request path of the selected environment, hop by hop. "
                                         "Arrow keys move between hops."));
-    setCentralWidget(m_view);
+    m_welcome = new WelcomePage(m_settings, this);
+    m_centre = new QStackedWidget(this);
+    m_centre->addWidget(m_welcome);
+    m_centre->addWidget(m_view);
+    m_centre->setCurrentWidget(m_view);  // until onWorkspaceChanged() finds no file open
+    setCentralWidget(m_centre);
+}
+
+void MainWindow::connectWelcome()
+{
+    m_lab = new LabStarter(bundledLabDirectory(), this);
+    connect(m_welcome, &WelcomePage::openRequested, this, &MainWindow::openWithDialog);
+    connect(m_welcome, &WelcomePage::newEnvironmentRequested, this, &MainWindow::newEnvironmentWithDialog);
+    connect(m_welcome, &WelcomePage::labRequested, this, &MainWindow::startBundledLab);
+    connect(m_welcome, &WelcomePage::walkthroughRequested, this, &MainWindow::startLabWalkthrough);
+    connect(m_welcome, &WelcomePage::referenceRequested, this, &MainWindow::showFileFormatReference);
+    connect(m_welcome, &WelcomePage::recentFileChosen, this, [this](const QString& path) { openFiles({path}); });
+    connect(m_lab, &LabStarter::output, m_welcome, &WelcomePage::appendLabOutput);
+    connect(m_lab, &LabStarter::ready, this, [this](const QString& file) {
+        m_welcome->showLabReady();
+        openFiles({file});
+        statusBar()->showMessage(tr("The lab is up. It keeps running after Hopscope quits; `labctl down` in %1 stops it.")
+                                     .arg(QDir::toNativeSeparators(m_lab->directory())),
+                                 15000);
+    });
+    connect(m_lab, &LabStarter::failed, this, [this](const QString& message) {
+        m_welcome->showLabFailed(message);
+        if (!isShowingWelcome())  // a file was opened meanwhile: the page is out of sight
+            QMessageBox::warning(this, tr("Start the Lab"), tr("The lab did not start. %1").arg(message));
+    });
+}
+
+bool MainWindow::isShowingWelcome() const
+{
+    return m_centre->currentWidget() == m_welcome;
+}
+
+QList<QDockWidget*> MainWindow::docks() const
+{
+    return {m_environmentDock, m_inspectorDock, m_problemsDock, m_timelineDock, m_runbookDock, m_runnerDock};
+}
+
+void MainWindow::updateCentre()
+{
+    const bool welcome = m_workspace->files().empty();
+    if (welcome == isShowingWelcome())
+        return;
+    // The panels only describe open files: the welcome page has the window to itself, and
+    // the panels come back as the user left them.
+    if (welcome) {
+        m_layoutBeforeWelcome = saveState();
+        for (QDockWidget* dock : docks())
+            dock->hide();
+        m_toolBar->hide();
+        m_zoom->hide();
+        m_centre->setCurrentWidget(m_welcome);
+        m_welcome->setFocus(Qt::OtherFocusReason);  // its first command, for the keyboard
+    } else {
+        m_centre->setCurrentWidget(m_view);
+        restoreState(m_layoutBeforeWelcome);
+        m_toolBar->show();
+        m_zoom->show();
+    }
 }
 
 QDockWidget* MainWindow::createEnvironmentDock()
@@ -407,11 +478,13 @@ void MainWindow::createMenus()
 void MainWindow::createToolBar()
 {
     m_interval = createIntervalChooser();
-    addToolBar(m_actions->createToolBar(this, m_interval));
+    m_toolBar = m_actions->createToolBar(this, m_interval);
+    addToolBar(m_toolBar);
 }
 
 void MainWindow::connectActions()
 {
+    connect(m_actions->newEnvironment, &QAction::triggered, this, &MainWindow::newEnvironmentWithDialog);
     connect(m_actions->open, &QAction::triggered, this, &MainWindow::openWithDialog);
     connect(m_actions->reload, &QAction::triggered, m_workspace, &Workspace::reloadAll);
     connect(m_actions->closeFile, &QAction::triggered, this, &MainWindow::closeCurrentFile);
@@ -419,6 +492,7 @@ void MainWindow::connectActions()
     connect(m_actions->zoomIn, &QAction::triggered, m_view, &TopologyView::zoomIn);
     connect(m_actions->zoomOut, &QAction::triggered, m_view, &TopologyView::zoomOut);
     connect(m_actions->fit, &QAction::triggered, m_view, &TopologyView::fitToWindow);
+    connect(m_actions->fileFormatReference, &QAction::triggered, this, &MainWindow::showFileFormatReference);
     connect(m_actions->about, &QAction::triggered, this, &MainWindow::showAbout);
     connect(m_actions->probeNow, &QAction::triggered, this, [this] {
         if (m_live)
@@ -471,7 +545,7 @@ void MainWindow::restoreLayout()
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     m_settings->setWindowGeometry(saveGeometry());
-    m_settings->setWindowState(saveState());
+    m_settings->setWindowState(isShowingWelcome() ? m_layoutBeforeWelcome : saveState());
     m_settings->sync();
     QMainWindow::closeEvent(event);
 }
@@ -531,6 +605,7 @@ void MainWindow::onWorkspaceChanged()
     updateTitle();
     updateStatus();
     updateActions();
+    updateCentre();
 }
 
 void MainWindow::showEnvironment(const QModelIndex& index)
@@ -849,6 +924,82 @@ void MainWindow::openWithDialog()
         openFiles(paths);
 }
 
+void MainWindow::newEnvironmentWithDialog()
+{
+    const QStringList recent = m_settings->recentFiles();
+    const QDir directory(recent.isEmpty() ? QDir::homePath() : QFileInfo(recent.first()).absolutePath());
+    QString path = QFileDialog::getSaveFileName(this, tr("New Environment"),
+                                                directory.filePath(QStringLiteral("environment.yaml")),
+                                                tr("Environment files (*.yaml *.yml)"));
+    if (path.isEmpty())
+        return;
+    bool replace = true;  // the dialog asked before it returned an existing file
+    if (QFileInfo(path).suffix().isEmpty()) {
+        path += QStringLiteral(".yaml");  // a name the dialog did not ask about
+        replace = QFileInfo::exists(path);
+        if (replace && QMessageBox::question(this, tr("New Environment"),
+                                             tr("%1 already exists. Replace it with a new starter file?")
+                                                 .arg(QDir::toNativeSeparators(path)))
+                           != QMessageBox::Yes)
+            return;
+    }
+    writeStarter(path, replace, nullptr);
+}
+
+bool MainWindow::createEnvironment(const QString& path, QString* error)
+{
+    return writeStarter(path, false, error);
+}
+
+bool MainWindow::writeStarter(const QString& path, bool replace, QString* error)
+{
+    const QString problem = StarterEnvironment::write(
+        path, replace ? StarterEnvironment::Overwrite::Allow : StarterEnvironment::Overwrite::Refuse);
+    if (problem.isEmpty()) {
+        openFiles({path});
+        statusBar()->showMessage(tr("Wrote %1: change its placeholders, and the map follows each save")
+                                     .arg(QDir::toNativeSeparators(path)),
+                                 8000);
+        return true;
+    }
+    const QString message = tr("The new environment file was not written: %1").arg(problem);
+    if (error)
+        *error = message;
+    else
+        QMessageBox::warning(this, tr("New Environment"), message);
+    return false;
+}
+
+void MainWindow::startBundledLab()
+{
+    if (m_lab->isRunning())
+        return;
+    m_welcome->showLabStarting();
+    m_lab->start();
+}
+
+bool MainWindow::startLabWalkthrough()
+{
+    const QString file = m_lab->environmentFile();
+    openFiles({file});
+    selectEnvironment(file, QStringLiteral("qa"));  // the tour's hops are those of the lab's qa path
+    return startWalkthrough(QStringLiteral("onboarding-tour"));
+}
+
+ReferenceDialog* MainWindow::showFileFormatReference()
+{
+    if (!m_reference) {
+        m_reference = new ReferenceDialog(this);
+        m_reference->setAttribute(Qt::WA_DeleteOnClose);
+        m_reference->setWindowTitle(tr("File Format Reference"));
+        m_reference->showDocument(fileFormatReferencePath());
+    }
+    m_reference->show();
+    m_reference->raise();
+    m_reference->activateWindow();
+    return m_reference;
+}
+
 void MainWindow::closeCurrentFile()
 {
     QString path = m_environmentView->currentIndex().data(EnvironmentListModel::FilePathRole).toString();
@@ -860,12 +1011,19 @@ void MainWindow::closeCurrentFile()
 
 void MainWindow::showAbout()
 {
+    const QString readmeFile = readmePath();
+    const QString readme =
+        readmeFile.isEmpty()
+            ? QString()
+            : tr("<p>The <a href=\"%1\">README</a> says what Hopscope does today and how to begin.</p>")
+                  .arg(QUrl::fromLocalFile(readmeFile).toString(QUrl::FullyEncoded).toHtmlEscaped());
     QMessageBox::about(this, tr("About Hopscope"),
                        tr("<h3>Hopscope %1</h3>"
                           "<p>Draws each environment's request path as a map, shows which hop is broken "
                           "and which are only symptoms, and helps fix it safely.</p>"
                           "<p>Built with Qt %2.</p>")
-                           .arg(QCoreApplication::applicationVersion().toHtmlEscaped(), QString::fromLatin1(qVersion())));
+                               .arg(QCoreApplication::applicationVersion().toHtmlEscaped(), QString::fromLatin1(qVersion()))
+                           + readme);
 }
 
 } // namespace hopscope

@@ -6,12 +6,15 @@
 
 #include <QMainWindow>
 #include <QPersistentModelIndex>
+#include <QPointer>
 
 class QComboBox;
 class QDockWidget;
 class QLabel;
 class QListView;
 class QProgressBar;
+class QStackedWidget;
+class QToolBar;
 
 namespace hopscope {
 
@@ -21,8 +24,10 @@ class EnvironmentListModel;
 class HistoryChart;
 class HistoryService;
 class HopInspector;
+class LabStarter;
 class MainActions;
 class ProblemsPanel;
+class ReferenceDialog;
 class RunbookBrowser;
 class RunnerPanel;
 class Settings;
@@ -31,11 +36,13 @@ class TimelineModel;
 class TopologyScene;
 class TopologyView;
 class Walkthrough;
+class WelcomePage;
 class Workspace;
 
 // Environments on the left, the selected one's map in the middle, the selected hop, load
-// problems and the timeline of status changes below. Receives the workspace, the settings and
-// (for a live window) the probing; creates and wires the rest.
+// problems and the timeline of status changes below; while no file is open, a welcome page
+// instead. Receives the workspace, the settings and (for a live window) the probing; creates
+// and wires the rest.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
@@ -47,6 +54,16 @@ public:
 
     // Opens the files and remembers them as recent.
     void openFiles(const QStringList& paths);
+    // Writes the commented starter environment file to `path` (never over an existing file),
+    // opens it and remembers it. False with a message box (or `error`) when it was not written.
+    bool createEnvironment(const QString& path, QString* error = nullptr);
+    // Starts the bundled lab without waiting for it; the welcome page shows how it goes, and
+    // the lab's lab.yaml opens once it is up.
+    void startBundledLab();
+    // Opens the lab's lab.yaml and plays the onboarding walkthrough on it.
+    bool startLabWalkthrough();
+    // Help ▸ File Format Reference: docs/file-formats.md, installed or in the source tree.
+    ReferenceDialog* showFileFormatReference();
     bool selectEnvironment(const QString& filePath, const QString& name);
     // Selects a hop of the shown environment as the user would: the likely cause no longer
     // takes the selection when the probes name one.
@@ -71,6 +88,9 @@ public:
     Walkthrough* walkthrough() const { return m_walkthrough; }
     const RunbookCatalog& runbookCatalog() const { return m_catalog; }
     LiveProbing* live() const { return m_live; }
+    WelcomePage* welcomePage() const { return m_welcome; }
+    bool isShowingWelcome() const;
+    LabStarter* labStarter() const { return m_lab; }
     QString statusText() const;
     QString progressText() const;
 
@@ -95,6 +115,11 @@ protected:
 
 private:
     void createCentre();
+    void connectWelcome();
+    // The welcome page while no file is open, else the map and the panels around it.
+    void updateCentre();
+    QList<QDockWidget*> docks() const;
+    bool writeStarter(const QString& path, bool replace, QString* error);
     QDockWidget* createEnvironmentDock();
     QDockWidget* createInspectorDock();
     QDockWidget* createProblemsDock();
@@ -136,6 +161,7 @@ private:
     void updateActions();
 
     void openWithDialog();
+    void newEnvironmentWithDialog();
     void closeCurrentFile();
     void showAbout();
 
@@ -150,6 +176,13 @@ private:
     TimelineModel* m_timeline;
     HistoryChart* m_chart = nullptr;
     TopologyView* m_view = nullptr;
+    QStackedWidget* m_centre = nullptr;
+    WelcomePage* m_welcome = nullptr;
+    LabStarter* m_lab = nullptr;
+    QPointer<ReferenceDialog> m_reference;
+    QToolBar* m_toolBar = nullptr;
+    // The panels as they were before the welcome page hid them, given back when a file opens.
+    QByteArray m_layoutBeforeWelcome;
     HopInspector* m_inspector = nullptr;
     QListView* m_environmentView = nullptr;
     ProblemsPanel* m_problems = nullptr;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QFrame>
+#include <QPointer>
 #include <QRect>
 #include <QString>
 
@@ -63,7 +64,9 @@ private:
     void showPage(int step);
     void placeOverView(const QRect& keepVisible = QRect());
 
-    TopologyScene* m_scene;
+    // The window may delete the scene before the view this lives on; a tour still showing then
+    // must not touch it.
+    QPointer<TopologyScene> m_scene;
     QGraphicsView* m_view;
     std::vector<TourPage> m_steps;
     int m_current = -1;

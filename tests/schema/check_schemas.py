@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks the file formats three ways, so the JSON Schemas editors use and the C++ loader agree:
 
-  (a) every example file (resources/examples/ and lab/, recursively, and runbooks/library/ when it
-      exists) is valid against its schema, and the schemas themselves are valid draft 2020-12;
+  (a) every example file (resources/examples/, the starter File ▸ New Environment writes in
+      resources/templates/, and lab/, recursively, and runbooks/library/ when it exists) is valid
+      against its schema, and the schemas themselves are valid draft 2020-12;
   (b) every file in tests/data/invalid/ is rejected by the schema AND by `hopscope validate`
       (exit status 1);
   (c) `hopscope validate` accepts all the example files together (exit status 0, no warnings).
@@ -140,7 +141,8 @@ def main():
     validators = {k: jsonschema.Draft202012Validator(s) for k, s in schemas.items()}
 
     # (a) Examples against the schema.
-    examples = document_files(src / "resources" / "examples") + document_files(src / "lab")
+    examples = (document_files(src / "resources" / "examples") + document_files(src / "resources" / "templates")
+                + document_files(src / "lab"))
     library = document_files(src / "runbooks" / "library")
     if not examples:
         report.fail("examples   resources/examples/", "no example files found")

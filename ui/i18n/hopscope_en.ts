@@ -40,6 +40,16 @@
     </message>
 </context>
 <context>
+    <name>hopscope::LabStarter</name>
+    <message numerus="yes">
+        <source>%1 did not finish within %n second(s) and was stopped.</source>
+        <translation>
+            <numerusform>%1 did not finish within %n second and was stopped.</numerusform>
+            <numerusform>%1 did not finish within %n seconds and was stopped.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>hopscope::MainWindow</name>
     <message numerus="yes">
         <source>Every %n second(s)</source>
