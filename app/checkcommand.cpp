@@ -50,16 +50,9 @@ int checkCommand(const QStringList& args, std::FILE* out, std::FILE* err)
     const QCommandLineOption envOption(QStringLiteral("env"), QString(), QStringLiteral("NAME"));
     const QCommandLineOption formatOption(QStringLiteral("format"), QString(), QStringLiteral("FORMAT"), QStringLiteral("table"));
     const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QString(), QStringLiteral("D"), QStringLiteral("10s"));
-    const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")});
-    parser.addOptions({envOption, formatOption, timeoutOption, helpOption});
-    if (!parser.parse(args)) {
-        std::fprintf(err, "hopscope check: %s\nSee `hopscope check --help`.\n", qUtf8Printable(parser.errorText()));
-        return kCouldNotCheck;
-    }
-    if (parser.isSet(helpOption)) {
-        std::fputs(qUtf8Printable(helpText()), out);
-        return 0;
-    }
+    if (const auto done = parseArguments(parser, {envOption, formatOption, timeoutOption}, args, "check", helpText(),
+                                         kCouldNotCheck, out, err))
+        return *done;
     const QString format = parser.value(formatOption);
     if (!QStringList{QStringLiteral("table"), QStringLiteral("json"), QStringLiteral("junit"), QStringLiteral("openmetrics")}.contains(format)) {
         std::fprintf(err, "hopscope check: unknown format \"%s\"; use table, json, junit or openmetrics\n", qUtf8Printable(format));

@@ -100,4 +100,21 @@ int run(const QStringList& args, std::FILE* out, std::FILE* err)
     return 2;
 }
 
+std::optional<int> parseArguments(QCommandLineParser& parser, QList<QCommandLineOption> options, const QStringList& args,
+                                  const char* command, const QString& help, int usageExit, std::FILE* out, std::FILE* err)
+{
+    const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")});
+    options.append(helpOption);
+    parser.addOptions(options);
+    if (!parser.parse(args)) {
+        std::fprintf(err, "hopscope %s: %s\nSee `hopscope %s --help`.\n", command, qUtf8Printable(parser.errorText()), command);
+        return usageExit;
+    }
+    if (parser.isSet(helpOption)) {
+        std::fputs(qUtf8Printable(help), out);
+        return 0;
+    }
+    return std::nullopt;
+}
+
 } // namespace hopscope::cli

@@ -49,16 +49,9 @@ int reportCommand(const QStringList& args, std::FILE* out, std::FILE* err)
     const QCommandLineOption listOption(QStringLiteral("list"));
     const QCommandLineOption unfinishedOption(QStringLiteral("unfinished"));
     const QCommandLineOption dataFileOption(QStringLiteral("data-file"), QString(), QStringLiteral("FILE"));
-    const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")});
-    parser.addOptions({outputOption, listOption, unfinishedOption, dataFileOption, helpOption});
-    if (!parser.parse(args)) {
-        std::fprintf(err, "hopscope report: %s\nSee `hopscope report --help`.\n", qUtf8Printable(parser.errorText()));
-        return kUsage;
-    }
-    if (parser.isSet(helpOption)) {
-        std::fputs(qUtf8Printable(helpText()), out);
-        return 0;
-    }
+    if (const auto done = parseArguments(parser, {outputOption, listOption, unfinishedOption, dataFileOption}, args,
+                                         "report", helpText(), kUsage, out, err))
+        return *done;
     const bool listing = parser.isSet(listOption);
     if (listing ? !parser.positionalArguments().isEmpty() : parser.positionalArguments().size() != 1) {
         std::fputs("hopscope report: give one run id (or --list)\nSee `hopscope report --help`.\n", err);

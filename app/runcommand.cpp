@@ -128,17 +128,10 @@ int runCommand(const QStringList& args, std::FILE* out, std::FILE* err)
     const QCommandLineOption skipUnknownOption(QStringLiteral("skip-unknown"));
     const QCommandLineOption noProbeOption(QStringLiteral("no-probe"));
     const QCommandLineOption dataFileOption(QStringLiteral("data-file"), QString(), QStringLiteral("FILE"));
-    const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")});
-    parser.addOptions({envFileOption, envOption, paramOption, dryRunOption, yesOption, confirmEnvOption, resumeOption,
-                       rerunOption, skipUnknownOption, noProbeOption, dataFileOption, helpOption});
-    if (!parser.parse(args)) {
-        std::fprintf(err, "hopscope run: %s\nSee `hopscope run --help`.\n", qUtf8Printable(parser.errorText()));
-        return kUsage;
-    }
-    if (parser.isSet(helpOption)) {
-        std::fputs(qUtf8Printable(helpText()), out);
-        return 0;
-    }
+    const QList<QCommandLineOption> accepted{envFileOption, envOption, paramOption, dryRunOption, yesOption, confirmEnvOption,
+                                             resumeOption, rerunOption, skipUnknownOption, noProbeOption, dataFileOption};
+    if (const auto done = parseArguments(parser, accepted, args, "run", helpText(), kUsage, out, err))
+        return *done;
     const bool resuming = parser.isSet(resumeOption);
     if (resuming ? !parser.positionalArguments().isEmpty() : parser.positionalArguments().size() != 1) {
         std::fputs(resuming ? "hopscope run: --resume takes no runbook; it continues the recorded one\n"

@@ -68,18 +68,10 @@ int validateCommand(const QStringList& args, std::FILE* out, std::FILE* err)
     const QCommandLineOption runbooksOption(QStringLiteral("runbooks"), QString(), QStringLiteral("DIR"));
     const QCommandLineOption noLibraryOption(QStringLiteral("no-library"));
     const QCommandLineOption quietOption(QStringList{QStringLiteral("q"), QStringLiteral("quiet")});
-    const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")});
-    parser.addOptions({runbooksOption, noLibraryOption, quietOption, helpOption});
     parser.addPositionalArgument(QStringLiteral("files"), QString());
-
-    if (!parser.parse(args)) {
-        std::fprintf(err, "hopscope validate: %s\nSee `hopscope validate --help`.\n", qUtf8Printable(parser.errorText()));
-        return 2;
-    }
-    if (parser.isSet(helpOption)) {
-        std::fputs(qUtf8Printable(helpText()), out);
-        return 0;
-    }
+    if (const auto done = parseArguments(parser, {runbooksOption, noLibraryOption, quietOption}, args, "validate",
+                                         helpText(), 2, out, err))
+        return *done;
     if (parser.positionalArguments().isEmpty()) {
         std::fputs("hopscope validate: no files given\nSee `hopscope validate --help`.\n", err);
         return 2;
