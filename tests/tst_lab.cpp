@@ -42,7 +42,7 @@ using hopscope::test::labctl;
 using hopscope::test::Run;
 using hopscope::test::run;
 using hopscope::test::startLab;
-using hopscope::test::withVariables;
+using hopscope::test::startLabIn;
 
 // Everything the likely cause's checks said and saw, as one text to search for the evidence.
 QString evidenceOf(const json& hop)
@@ -91,11 +91,8 @@ private slots:
         if (!QFile::exists(QStringLiteral("/usr/bin/python3")))
             QSKIP("the lab needs /usr/bin/python3 (scripts/setup installs it)");
         QVERIFY(m_tmp.isValid());
-        // As root the lab runs PostgreSQL as postgres, who must be let through to its data.
-        QVERIFY(QFile::setPermissions(m_tmp.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
-                                                        | QFile::ExeGroup | QFile::ExeOther));
         QString error;
-        m_lab = startLab(m_tmp.filePath(QStringLiteral("lab")), basePort(), error);
+        m_lab = startLabIn(m_tmp, basePort(), error);
         QVERIFY2(m_lab, qPrintable(error));
     }
 
@@ -305,12 +302,10 @@ private slots:
             || QStandardPaths::findExecutable(QStringLiteral("aws")).isEmpty())
             QSKIP("moto_server and aws are not both installed (moto is not packaged for Debian 12)");
         auto down = qScopeGuard([this] { m_lab->ctl({QStringLiteral("aws"), QStringLiteral("down")}); });
-        const Run up = m_lab->ctl({QStringLiteral("aws"), QStringLiteral("up")});
-        QVERIFY2(up.exitCode == 0, qPrintable(up.describe(QStringLiteral("labctl aws up"))));
-        const Run envRun = m_lab->ctl({QStringLiteral("aws"), QStringLiteral("env"), QStringLiteral("--json")});
-        const json vars = json::parse(envRun.out.toStdString(), nullptr, false);
-        QVERIFY2(envRun.exitCode == 0 && vars.is_object(), qPrintable(envRun.describe(QStringLiteral("labctl aws env"))));
-        const QProcessEnvironment env = withVariables(vars);
+        QString error;
+        const std::optional<QProcessEnvironment> aws = m_lab->awsUp(error);
+        QVERIFY2(aws, qPrintable(error));
+        const QProcessEnvironment& env = *aws;
 
         const Run r = run(QString::fromLocal8Bit(qgetenv("HOPSCOPE_BINARY")),
                           {QStringLiteral("check"), QStringLiteral("lab/aws-lab.yaml"), QStringLiteral("--format"),

@@ -90,10 +90,8 @@ private slots:
         if (!QFile::exists(QStringLiteral("/usr/bin/python3")))
             QSKIP("the lab needs /usr/bin/python3 (scripts/setup installs it)");
         QVERIFY(m_tmp.isValid());
-        QVERIFY(QFile::setPermissions(m_tmp.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
-                                                        | QFile::ExeGroup | QFile::ExeOther));
         QString error;
-        m_lab = startLab(m_tmp.filePath(QStringLiteral("lab")), labBasePort(1), error);
+        m_lab = startLabIn(m_tmp, labBasePort(1), error);
         QVERIFY2(m_lab, qPrintable(error));
         m_dataFile = m_tmp.filePath(QStringLiteral("data.sqlite"));
         m_env = m_lab->env;
@@ -308,10 +306,10 @@ private slots:
             || QStandardPaths::findExecutable(QStringLiteral("aws")).isEmpty())
             QSKIP("moto_server and aws are not both installed (moto is not packaged for Debian 12)");
         auto down = qScopeGuard([this] { m_lab->ctl({QStringLiteral("aws"), QStringLiteral("down")}); });
-        const Run up = m_lab->ctl({QStringLiteral("aws"), QStringLiteral("up")});
-        QVERIFY2(up.exitCode == 0, qPrintable(up.describe(QStringLiteral("labctl aws up"))));
-        const Run vars = m_lab->ctl({QStringLiteral("aws"), QStringLiteral("env"), QStringLiteral("--json")});
-        QProcessEnvironment env = withVariables(json::parse(vars.out.toStdString(), nullptr, false));
+        QString error;
+        std::optional<QProcessEnvironment> aws = m_lab->awsUp(error);
+        QVERIFY2(aws, qPrintable(error));
+        QProcessEnvironment env = *aws;
         env.insert(QStringLiteral("HOPSCOPE_DATA_FILE"), m_dataFile);
         const QStringList check{QStringLiteral("check"), QStringLiteral("lab/aws-lab.yaml"), QStringLiteral("--format"), QStringLiteral("json")};
         const json broken = firstEnvironment(run(hopscopeBinary(), check, env, 120000));

@@ -1,10 +1,11 @@
 #include "labfixture.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QProcess>
 #include <QStringList>
 
 #include <algorithm>
-#include <QProcess>
 
 namespace hopscope::test {
 
@@ -69,6 +70,22 @@ QProcessEnvironment withVariables(const nlohmann::json& vars)
 Run Lab::ctl(const QStringList& args, int timeoutMs) const
 {
     return run(labctl(), args + QStringList{QStringLiteral("--dir"), dir}, QProcessEnvironment::systemEnvironment(), timeoutMs);
+}
+
+std::optional<QProcessEnvironment> Lab::awsUp(QString& error) const
+{
+    const Run started = ctl({QStringLiteral("aws"), QStringLiteral("up")});
+    if (started.exitCode != 0) {
+        error = started.describe(QStringLiteral("labctl aws up"));
+        return std::nullopt;
+    }
+    const Run printed = ctl({QStringLiteral("aws"), QStringLiteral("env"), QStringLiteral("--json")});
+    const nlohmann::json vars = nlohmann::json::parse(printed.out.toStdString(), nullptr, false);
+    if (printed.exitCode != 0 || !vars.is_object()) {
+        error = printed.describe(QStringLiteral("labctl aws env"));
+        return std::nullopt;
+    }
+    return withVariables(vars);
 }
 
 nlohmann::json firstEnvironment(const Run& check)
@@ -148,6 +165,16 @@ std::optional<Lab> startLab(const QString& dir, int firstBase, QString& error)
         return lab;
     }
     return std::nullopt;
+}
+
+std::optional<Lab> startLabIn(const QTemporaryDir& tmp, int firstBase, QString& error)
+{
+    if (!QFile::setPermissions(tmp.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeGroup
+                                               | QFile::ExeOther)) {
+        error = QStringLiteral("cannot open %1 for the lab's PostgreSQL user").arg(tmp.path());
+        return std::nullopt;
+    }
+    return startLab(tmp.filePath(QStringLiteral("lab")), firstBase, error);
 }
 
 } // namespace hopscope::test

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QProcessEnvironment>
+#include <QTemporaryDir>
 #include <QString>
 #include <QStringList>
 
@@ -41,6 +42,10 @@ struct Lab {
     Run ctl(const QStringList& args, int timeoutMs = 180000) const;
     // `hopscope check lab/lab.yaml --env NAME --format json`.
     Run check(const QString& envName = QStringLiteral("qa")) const;
+    // `labctl aws up` (the QA incident's shapes in moto_server), then this process's
+    // environment with `labctl aws env --json`; nullopt, with what failed in `error`.
+    // `labctl aws down` undoes it.
+    std::optional<QProcessEnvironment> awsUp(QString& error) const;
     void down();
 };
 
@@ -59,5 +64,8 @@ int labBasePort(int slot = 0);
 
 // Tries a few port ranges from firstBase: another lab or program may hold one.
 std::optional<Lab> startLab(const QString& dir, int firstBase, QString& error);
+// A test's lab in `tmp`/lab: `tmp` is opened for traversal first, since as root the lab runs
+// PostgreSQL as postgres, who must be let through to its data.
+std::optional<Lab> startLabIn(const QTemporaryDir& tmp, int firstBase, QString& error);
 
 } // namespace hopscope::test
