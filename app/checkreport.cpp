@@ -39,14 +39,12 @@ std::string upper(std::string_view s)
     return out;
 }
 
-// The line that tells the most about a hop: its first non-passing check, else its figures.
+// The line that tells the most about a hop: its worst check (the one the likely-cause line and
+// the window name too), else its figures.
 std::string hopSummary(const Hop& hop, const HopVerdict& v)
 {
-    for (std::size_t i = 0; i < hop.checks.size(); ++i) {
-        const CheckResult* r = v.results[i];
-        if (r && r->status != CheckStatus::Pass)
-            return hop.checks[i].name + ": " + r->message;
-    }
+    if (const CheckResult* worst = worstResult(v); worst && worst->status != CheckStatus::Pass)
+        return worst->check + ": " + worst->message;
     std::string figures;
     for (std::size_t i = 0; i < hop.checks.size(); ++i) {
         if (v.results[i] && !v.results[i]->figure.empty())

@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 namespace {
 
 struct Result {
@@ -244,6 +246,25 @@ private slots:
         QCOMPARE(table.exitCode, 2);
         QVERIFY2(table.out.contains(QStringLiteral("Likely cause: db (db) port: connection refused")), qPrintable(table.out));
         QVERIFY2(!table.out.contains(QLatin1Char('\033')), "no colour codes when stdout is not a terminal");
+    }
+
+    void eachHopIsToldByItsWorstCheck()
+    {
+        // The first check only warns, the second fails: the hop's row, like the likely-cause
+        // line, tells the failing one (it was the first non-passing one, so the two disagreed).
+        const QString file = writeEnv(QStringLiteral("worst"),
+            QStringLiteral("      - id: migrate\n        kind: migration_job\n        checks:\n"
+                           "          - {name: duplicates, command: [\"true\"], warn: [\"latency_ms < 0\"], remedy: dedupe}\n"
+                           "          - {name: tables, tcp: {host: 127.0.0.1, port: %1}, timeout: 2s, remedy: migrate}\n")
+                .arg(m_closedPort));
+        const Result r = runHopscope({QStringLiteral("check"), file});
+        QCOMPARE(r.exitCode, 2);
+        const QStringList lines = r.out.split(QLatin1Char('\n'));
+        const auto row = std::find_if(lines.begin(), lines.end(), [](const QString& l) { return l.startsWith(QStringLiteral("  XX migrate")); });
+        QVERIFY2(row != lines.end(), qPrintable(r.out));
+        QVERIFY2(row->contains(QStringLiteral("tables: connection refused")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("Likely cause: migrate (migrate) tables: connection refused")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("Runbooks for migrate: migrate, dedupe")), qPrintable(r.out));
     }
 
     void amberExitsOne()
