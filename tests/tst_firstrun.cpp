@@ -4,6 +4,7 @@
 #include "bundleddata.h"
 #include "labstarter.h"
 #include "loader.h"
+#include "mainactions.h"
 #include "mainwindow.h"
 #include "referencedialog.h"
 #include "settings.h"
@@ -20,13 +21,16 @@
 #include <QFile>
 #include <QLabel>
 #include <QListView>
+#include <QMessageBox>
 #include <QMetaMethod>
 #include <QPlainTextEdit>
+#include <QScopeGuard>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QTimer>
 
 #include <chrono>
 #include <optional>
@@ -374,6 +378,30 @@ private slots:
         QCOMPARE(dialog->browser()->verticalScrollBar()->value(), 0);
         emit dialog->browser()->anchorClicked(QUrl(QStringLiteral("#conditions")));
         QVERIFY(dialog->browser()->verticalScrollBar()->value() > 0);
+    }
+
+    void aboutNamesTheVersionAndTheLicences()
+    {
+        const auto restore = qScopeGuard([old = QCoreApplication::applicationVersion()] { QCoreApplication::setApplicationVersion(old); });
+        QCoreApplication::setApplicationVersion(QStringLiteral("9.8.7"));
+        Shown shown(settingsFile());
+        auto& [settings, workspace, window] = shown;
+        QString text;
+        // The box is modal: read it, then close it, from inside its own event loop.
+        QTimer::singleShot(0, &window, [&text] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                text = box->text();
+                box->accept();
+            }
+        });
+        window.actions()->about->trigger();
+        QVERIFY2(text.contains(QStringLiteral("Hopscope 9.8.7")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("licence has not been chosen yet")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("GPL-3.0-or-later")), qPrintable(text));
+        // The link leads to the page that explains it.
+        const QString licensing = licensingPath();
+        QVERIFY2(QFileInfo::exists(licensing), qPrintable(licensing));
+        QVERIFY2(text.contains(QUrl::fromLocalFile(licensing).toString(QUrl::FullyEncoded)), qPrintable(text));
     }
 };
 

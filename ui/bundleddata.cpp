@@ -43,4 +43,9 @@ QString readmePath()
     return existing(installedOrSource("doc", QStringLiteral("README.md"), QStringLiteral("README.md")));
 }
 
+QString licensingPath()
+{
+    return existing(installedOrSource("doc", QStringLiteral("licensing.md"), QStringLiteral("docs/licensing.md")));
+}
+
 } // namespace hopscope

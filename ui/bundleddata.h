@@ -12,5 +12,7 @@ QString bundledLabDirectory();
 // docs/file-formats.md, or README.md; empty when neither copy exists.
 QString fileFormatReferencePath();
 QString readmePath();
+// docs/licensing.md: whose licences the program carries; empty when it is missing.
+QString licensingPath();
 
 } // namespace hopscope

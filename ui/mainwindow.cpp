@@ -1011,19 +1011,28 @@ void MainWindow::closeCurrentFile()
 
 void MainWindow::showAbout()
 {
+    const auto link = [](const QString& file, const QString& text) -> QString {
+        return file.isEmpty() ? text
+                              : QStringLiteral("<a href=\"%1\">%2</a>")
+                                    .arg(QUrl::fromLocalFile(file).toString(QUrl::FullyEncoded).toHtmlEscaped(), text);
+    };
     const QString readmeFile = readmePath();
-    const QString readme =
-        readmeFile.isEmpty()
-            ? QString()
-            : tr("<p>The <a href=\"%1\">README</a> says what Hopscope does today and how to begin.</p>")
-                  .arg(QUrl::fromLocalFile(readmeFile).toString(QUrl::FullyEncoded).toHtmlEscaped());
+    const QString readme = readmeFile.isEmpty()
+        ? QString()
+        : tr("<p>The %1 says what Hopscope does today and how to begin.</p>").arg(link(readmeFile, tr("README")));
+    // docs/licensing.md: the licence is the team's decision; until it is made, say so.
+    const QString licence =
+        tr("<p><b>Licence:</b> Hopscope's own licence has not been chosen yet. It links Qt Charts, "
+           "which is under GPL-3.0-or-later, and Qt (LGPL-3.0), libpqxx (BSD-3-Clause), libpq "
+           "(PostgreSQL), libcurl (curl), yaml-cpp, c-ares and nlohmann-json (MIT): see %1.</p>")
+            .arg(link(licensingPath(), tr("Licensing")));
     QMessageBox::about(this, tr("About Hopscope"),
                        tr("<h3>Hopscope %1</h3>"
                           "<p>Draws each environment's request path as a map, shows which hop is broken "
                           "and which are only symptoms, and helps fix it safely.</p>"
                           "<p>Built with Qt %2.</p>")
                                .arg(QCoreApplication::applicationVersion().toHtmlEscaped(), QString::fromLatin1(qVersion()))
-                           + readme);
+                           + licence + readme);
 }
 
 } // namespace hopscope
