@@ -177,7 +177,7 @@ class PackageTest:
                                          f"extra {sorted(installed - bundled)}")
         for program in ("labctl", "labapp.py"):
             expect(os.access(os.path.join(data, "lab", program), os.X_OK), f"lab/{program} is not executable")
-        for doc in ("file-formats.md", "README.md"):  # Help ▸ File Format Reference, About
+        for doc in ("file-formats.md", "licensing.md", "README.md"):  # Help ▸ File Format Reference, About
             expect(os.path.isfile(os.path.join(data, "doc", doc)), f"share/hopscope/doc/{doc} is missing")
 
         app_id = self.args.app_id
@@ -191,6 +191,10 @@ class PackageTest:
         with open(metainfo) as f:
             meta = f.read()
         expect(f"<id>{app_id}</id>" in meta and f">{app_id}.desktop</launchable>" in meta, "the metainfo's id or launchable")
+        release = re.search(r'<release version="([^"]+)" date="(\d{4}-\d\d-\d\d)"', meta)
+        expect(release and release.group(1) == self.args.version,
+               f"the metainfo's release is {release and release.group(1)}, the build {self.args.version}")
+        self.check_schema_references(data)
         icons = os.path.join(share, "icons", "hicolor")
         expect(os.path.isfile(os.path.join(icons, "scalable", "apps", f"{app_id}.svg")), "the scalable icon is missing")
         for size in ICON_SIZES:
@@ -205,6 +209,24 @@ class PackageTest:
         # and the tree as a software centre reads it: the metainfo with its desktop file and icons
         must(["appstreamcli", "validate-tree", "--no-net", os.path.dirname(prefix)], "appstreamcli validate-tree")
         say("  files, icons, desktop-file-validate and appstreamcli validate(-tree): ok")
+
+    def check_schema_references(self, data):
+        """Every installed file that names its JSON Schema (a "$schema" key, or the YAML
+        language server's modeline) names one that is installed, relative to itself."""
+        named = 0
+        for path in glob.glob(os.path.join(data, "**", "*.*"), recursive=True):
+            if not path.endswith((".yaml", ".yml", ".json")):
+                continue
+            with open(path, encoding="utf-8") as f:
+                head = f.read(4096)
+            m = re.search(r'\$schema=(\S+)|"\$schema"\s*:\s*"([^"]+)"', head)
+            if not m or "://" in (m.group(1) or m.group(2)):  # none, or a schema's own meta-schema
+                continue
+            named += 1
+            target = os.path.normpath(os.path.join(os.path.dirname(path), m.group(1) or m.group(2)))
+            expect(os.path.isfile(target), f"{os.path.relpath(path, data)} names its schema as "
+                                           f"{m.group(1) or m.group(2)}, which is not installed")
+        expect(named > 0, "no installed file names its schema: the check looked in the wrong place")
 
     # --- running the installed app -----------------------------------------------------------
     def find_hiding(self):
