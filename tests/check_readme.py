@@ -16,6 +16,9 @@ and runs of spaces may differ; a line "..." stands for any lines. The commands t
 not run are listed in NOT_RUN with the reason; an entry there that matches nothing in the
 README fails the test, so the list cannot outlive the README.
 
+Every ```yaml and ```json block (an environment, a runbook, a preset's use) must pass
+`hopscope validate` as a file of its own.
+
 Exit status: 0 pass, 1 fail, 77 skipped (the reason is printed).
 """
 import argparse
@@ -105,6 +108,13 @@ def is_command(span, source):
             return False
     synopsis = re.search(r"\b[A-Z][A-Z_]{1,}\b", span) or re.search(r"[\[\]|]", span.replace("||", ""))
     return not synopsis
+
+
+def documents(readme):
+    """(line, extension, text) of every ```yaml and ```json block."""
+    text = open(readme, encoding="utf-8").read()
+    return [(text.count("\n", 0, m.start(2)) + 1, m.group(1), m.group(2))
+            for m in FENCE.finditer(text) if m.group(1) in ("yaml", "json")]
 
 
 def examples(readme, source):
@@ -372,6 +382,14 @@ def main():
             if problems:
                 tail = output[-3000:]
                 failures.append(f"{where}: {ex.command}: " + "; ".join(problems) + f"\n  output:\n{tail}")
+        for line, extension, text in documents(os.path.join(source, "README.md")):
+            path = os.path.join(tmp, f"readme-line-{line}.{extension}")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            status, output = session.run(f"hopscope validate {path}", interactive=False)
+            say(f"README.md:{line}: {'ok' if status == 0 else 'FAIL'} the {extension} block validates")
+            if status != 0:
+                failures.append(f"README.md:{line}: the {extension} block does not validate:\n{output}")
         for pattern, why in NOT_RUN:
             if pattern not in used:
                 failures.append(f"NOT_RUN entry {pattern!r} matches no command in README.md: remove it")
