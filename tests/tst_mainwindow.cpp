@@ -13,6 +13,7 @@
 #include "recentfilesmenu.h"
 #include "settings.h"
 #include "statusbadge.h"
+#include "placeholderlistview.h"
 #include "timelinemodel.h"
 #include "topologylayout.h"
 #include "topologyscene.h"
@@ -738,6 +739,33 @@ private slots:
         for (int i = 0; i < TimelineModel::MaxRows + 5; ++i)
             model.add(change);
         QCOMPARE(model.rowCount(), TimelineModel::MaxRows);
+    }
+
+    void anEmptyTimelineSaysWhatWillAppear()
+    {
+        TimelineModel model;
+        PlaceholderListView view;
+        view.setModel(&model);
+        view.resize(420, 160);
+        view.setPlaceholderText(QStringLiteral("No hop has changed status yet."));
+        QVERIFY(view.isShowingPlaceholder());
+        // The text is painted: the empty view differs from the same view without a placeholder.
+        const QImage withText = view.grab().toImage();
+        view.setPlaceholderText({});
+        QVERIFY(!view.isShowingPlaceholder());
+        QVERIFY(view.grab().toImage() != withText);
+        view.setPlaceholderText(QStringLiteral("No hop has changed status yet."));
+        QCOMPARE(view.grab().toImage(), withText);
+
+        StatusChange change;
+        change.at = QDateTime::currentDateTime();
+        change.environment = QStringLiteral("qa");
+        change.hop = QStringLiteral("db");
+        change.to = HopStatus::Red;
+        model.add(change);
+        QVERIFY(!view.isShowingPlaceholder());  // the first change replaces it
+        model.clear();
+        QVERIFY(view.isShowingPlaceholder());
     }
 
     void inspectorOffersTheCausesRunbooksFirst()

@@ -21,6 +21,8 @@
 #include "runnerpanel.h"
 #include "settings.h"
 #include "starterenvironment.h"
+#include "mappicture.h"
+#include "placeholderlistview.h"
 #include "timelinemodel.h"
 #include "topologyscene.h"
 #include "topologyview.h"
@@ -38,12 +40,8 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QImage>
-#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
-#include <QSvgGenerator>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -239,9 +237,12 @@ QDockWidget* MainWindow::createInspectorDock()
 
 QDockWidget* MainWindow::createTimelineDock()
 {
-    m_timelineView = new QListView(this);
+    m_timelineView = new PlaceholderListView(this);
     m_timelineView->setModel(m_timeline);
     m_timelineView->setAccessibleName(tr("Timeline of status changes"));
+    m_timelineView->setPlaceholderText(
+        tr("No hop has changed status yet. Each change (a hop turning red or amber, or green again) "
+           "is listed here with its time, newest first; activate one to select its hop."));
     m_timelineView->setUniformItemSizes(true);
     m_timelineView->setTextElideMode(Qt::ElideRight);
     m_timelineView->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -818,40 +819,8 @@ void MainWindow::copyDiagnosis()
 
 bool MainWindow::exportMap(const QString& path, QString* error)
 {
-    QString cause;
-    const QRectF source = m_scene->sceneRect();
-    if (source.isEmpty()) {
-        cause = tr("there is no map to export");
-    } else if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly)) {
-            cause = file.errorString();
-        } else {
-            QSvgGenerator svg;
-            svg.setOutputDevice(&file);
-            svg.setSize(source.size().toSize());
-            svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
-            svg.setTitle(windowTitle());
-            svg.setDescription(diagnosisText());
-            QPainter painter(&svg);
-            m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
-            painter.end();
-            if (!file.commit())
-                cause = file.errorString();
-        }
-    } else {
-        // Twice the scene's size, so the picture stays sharp when pasted into a ticket.
-        const qreal scale = 2;
-        QImage image((source.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
-        image.setDevicePixelRatio(scale);
-        image.fill(palette().color(QPalette::Window));
-        QPainter painter(&image);
-        m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
-        painter.end();
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
-            cause = file.errorString();
-    }
+    const MapPicture picture{windowTitle(), diagnosisText(), palette().color(QPalette::Window)};
+    const QString cause = picture.write(*m_scene, path);
     if (cause.isEmpty()) {
         statusBar()->showMessage(tr("Map saved to %1").arg(QDir::toNativeSeparators(path)), 4000);
         return true;

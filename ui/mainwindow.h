@@ -21,6 +21,7 @@ namespace hopscope {
 class DiagnosticsModel;
 struct Environment;
 class EnvironmentListModel;
+class PlaceholderListView;
 class HistoryChart;
 class HistoryService;
 class HopInspector;
@@ -80,7 +81,7 @@ public:
     MainActions* actions() const { return m_actions; }
     TimelineModel* timelineModel() const { return m_timeline; }
     HistoryChart* historyChart() const { return m_chart; }
-    QListView* timelineView() const { return m_timelineView; }
+    PlaceholderListView* timelineView() const { return m_timelineView; }
     QComboBox* intervalChooser() const { return m_interval; }
     RunnerPanel* runnerPanel() const { return m_runner; }
     QDockWidget* runnerDock() const { return m_runnerDock; }
@@ -196,7 +197,7 @@ private:
     RunbookBrowser* m_browser = nullptr;
     RunnerPanel* m_runner = nullptr;
     Walkthrough* m_walkthrough = nullptr;
-    QListView* m_timelineView = nullptr;
+    PlaceholderListView* m_timelineView = nullptr;
     QComboBox* m_interval = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
