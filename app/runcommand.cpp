@@ -235,8 +235,12 @@ int runCommand(const QStringList& args, std::FILE* out, std::FILE* err)
         std::fprintf(err, "hopscope run: %s\n", qUtf8Printable(controller.error()));
     if (!options.dryRun && !parser.isSet(noProbeOption))
         controller.audit().setFinalState(controller.runId(), plan.mask(probeEnvironment(plan.environment, out, "after")));
-    std::fprintf(out, "\nRun %s %s. Report: hopscope report %s\n", qUtf8Printable(controller.runId()),
-                 qUtf8Printable(runOutcomeName(outcome)), qUtf8Printable(controller.runId()));
+    if (options.dryRun && outcome == RunOutcome::Passed)  // "passed" would say something ran
+        std::fprintf(out, "\nDry run %s recorded; nothing ran. Report: hopscope report %s\n",
+                     qUtf8Printable(controller.runId()), qUtf8Printable(controller.runId()));
+    else
+        std::fprintf(out, "\nRun %s %s. Report: hopscope report %s\n", qUtf8Printable(controller.runId()),
+                     qUtf8Printable(runOutcomeName(outcome)), qUtf8Printable(controller.runId()));
     return outcome == RunOutcome::Passed ? 0 : kFailed;
 }
 

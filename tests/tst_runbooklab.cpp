@@ -195,6 +195,7 @@ private slots:
             const Run dry = runbook(rb, {QStringLiteral("--dry-run")});
             QVERIFY2(dry.exitCode == 0, qPrintable(dry.describe(QStringLiteral("--dry-run ") + rb)));
             QVERIFY(dry.out.contains(QByteArray("Dry run of " + rb.toUtf8())));
+            QVERIFY2(dry.out.contains("recorded; nothing ran.") && !dry.out.contains(" passed. Report:"), dry.out.constData());
         }
         const Run dry = runbook(QStringLiteral("run-migrations"), {QStringLiteral("--dry-run")});
         QVERIFY2(dry.out.contains("./labctl migrate --database app"), dry.out.constData());
