@@ -55,12 +55,21 @@ RunTerminal::RunTerminal(RunController& controller, TerminalPolicy policy, std::
     connect(&controller, &RunController::confirmationRejected, this, [this](quint64, const QString& reason) {
         std::fprintf(m_out, "%s\n", qUtf8Printable(reason));
     });
-    connect(&controller, &RunController::outputReceived, this, [this](int, const QString& chunk) {
-        std::fputs(qUtf8Printable(chunk), m_out);
+    const auto print = [this](const QString& text) {
+        std::fputs(qUtf8Printable(text), m_out);
         std::fflush(m_out);
-        m_atLineStart = chunk.endsWith(QLatin1Char('\n'));
+        m_atLineStart = text.endsWith(QLatin1Char('\n'));
+    };
+    connect(&controller, &RunController::outputReceived, this, [this, print](int step, const QString& chunk) {
+        if (m_controller.plan().steps[std::size_t(step)].step.kind == Step::Kind::Check)
+            m_held += chunk;  // a passing check's whole observation is noise on a terminal
+        else
+            print(chunk);
     });
-    connect(&controller, &RunController::stepFinished, this, [this](int step, const StepResult& result) {
+    connect(&controller, &RunController::stepFinished, this, [this, print](int step, const StepResult& result) {
+        if (!result.ok && !m_held.isEmpty())
+            print(m_held);
+        m_held.clear();
         if (!m_atLineStart)
             std::fputc('\n', m_out);
         m_atLineStart = true;

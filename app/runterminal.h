@@ -20,7 +20,8 @@ struct TerminalPolicy {
     QString refusal(const RunPlan& plan) const;
 };
 
-// The command line's face of a run: prints each step as it runs and its output as it comes,
+// The command line's face of a run: prints each step as it runs and its output as it comes
+// (a check step's observation only when the check fails: the audit trail keeps it always),
 // shows every confirmation exactly as the engine asks it and answers with [y/N] from the
 // terminal (or --yes), and offers retry, skip or abort after a failure.
 class RunTerminal final : public QObject {
@@ -46,6 +47,7 @@ private:
     bool m_finished = false;
     RunOutcome m_outcome = RunOutcome::Aborted;
     bool m_atLineStart = true;
+    QString m_held;  // the current check step's observation, printed if the check fails
 };
 
 } // namespace hopscope::cli

@@ -175,6 +175,29 @@ private slots:
     }
 };
 
+// `hopscope run` without a terminal, with --yes: what it prints.
+class TestRunOutput final : public InTemporaryDir {
+    Q_OBJECT
+private slots:
+    void aCheckStepShowsWhatItSawOnlyWhenItFails()
+    {
+        QVERIFY(m_dir.isValid());
+        write(file(QStringLiteral("env.yaml")), "environments:\n  - name: qa\n    hops:\n      - {id: app, kind: containers}\n");
+        // Each prints a word made at run time, so the step's own argv (printed before it runs)
+        // cannot be mistaken for its observation.
+        write(file(QStringLiteral("rb.yaml")),
+              "runbook:\n  id: t\n  title: Two checks\n  applies_to: [containers]\n  steps:\n"
+              "    - title: passes\n      check:\n        command: [sh, -c, 'echo seen-$((20 + 1))']\n        expect: exit_code == 0\n"
+              "    - title: fails\n      check:\n        command: [sh, -c, 'echo seen-$((30 + 2))']\n        expect: exit_code == 1\n"
+              "      continue_on_fail: true\n");
+        const Result r = runHopscope({QStringLiteral("run"), file(QStringLiteral("rb.yaml")), QStringLiteral("--env-file"), file(QStringLiteral("env.yaml")),
+                                      QStringLiteral("--no-probe"), QStringLiteral("--yes"), QStringLiteral("--data-file"), file(QStringLiteral("audit.sqlite"))});
+        QVERIFY2(r.out.contains(QStringLiteral("=> passed 1")) && r.out.contains(QStringLiteral("=> FAILED 2")), qPrintable(r.out + r.err));
+        QVERIFY2(!r.out.contains(QStringLiteral("seen-21")), qPrintable(r.out));  // passed: its observation is in the audit trail only
+        QVERIFY2(r.out.contains(QStringLiteral("seen-32")), qPrintable(r.out));   // failed: what it saw is shown
+    }
+};
+
 // A path of three hops whose states the test chooses: a tcp check against a listener it
 // opens (green) or a closed port (red), and command checks for amber and red.
 class TestCheckCommand final : public QObject {
@@ -400,7 +423,9 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     TestCli cli;
     TestCheckCommand check;
+    TestRunOutput output;
     TestRunOnTerminal terminal;
-    return QTest::qExec(&cli, argc, argv) | QTest::qExec(&check, argc, argv) | QTest::qExec(&terminal, argc, argv);
+    return QTest::qExec(&cli, argc, argv) | QTest::qExec(&check, argc, argv) | QTest::qExec(&output, argc, argv)
+        | QTest::qExec(&terminal, argc, argv);
 }
 #include "tst_cli.moc"
