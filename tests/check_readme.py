@@ -26,6 +26,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import shutil
 import signal
 import socket
@@ -284,6 +285,31 @@ class Session:
         return proc.wait(timeout=30), output.decode(errors="replace").replace("\r\n", "\n")
 
 
+def wants_terminal(command):
+    """`hopscope run` asks before each change, and without a terminal refuses (exit 4)."""
+    return bool(re.match(r"(build/dev/app/)?hopscope run ", command)) and not re.search(
+        r"--yes|--dry-run|--help", command)
+
+
+def problems_of(ex, status, output, work):
+    """How a command's run differs from what the README says of it."""
+    problems = []
+    entry, _ = matching(EXPECTED_STATUS, ex.command)
+    want = entry[1] if entry else 0
+    if status != want:
+        problems.append(f"exited {status}, the README implies {want}")
+    if ex.shown is not None:
+        difference = mismatch(ex.shown, output)
+        if difference is not None:
+            problems.append(f"the output differs from the README's transcript: {difference}")
+    written = re.search(r"\s-o\s+(\S+)", ex.command)
+    if written:
+        path = os.path.join(work, written.group(1))
+        if not os.path.isfile(path) or os.path.getsize(path) == 0:
+            problems.append(f"wrote no {written.group(1)}")
+    return problems
+
+
 def matching(table, command):
     for entry in table:
         m = re.fullmatch(entry[0], command)
@@ -353,10 +379,7 @@ def main():
                 not_run += 1
                 say(f"{where}: not run: {ex.command}\n    ({' and '.join(missing)} not installed here)")
                 continue
-            status_entry, _ = matching(EXPECTED_STATUS, ex.command)
-            want = status_entry[1] if status_entry else 0
-            interactive = bool(re.match(r"(build/dev/app/)?hopscope run ", ex.command)) and not re.search(
-                r"--yes|--dry-run|--help", ex.command)
+            interactive = wants_terminal(ex.command)
             started = time.monotonic()
             try:
                 status, output = session.run(ex.command, interactive)
@@ -366,17 +389,7 @@ def main():
                 continue
             ran += 1
             took = time.monotonic() - started
-            problems = []
-            if status != want:
-                problems.append(f"exited {status}, the README implies {want}")
-            if ex.shown is not None:
-                missing_line = mismatch(ex.shown, output)
-                if missing_line is not None:
-                    problems.append(f"the output differs from the README's transcript: {missing_line}")
-            out_file = re.search(r"\s-o\s+(\S+)", ex.command)
-            if out_file and not os.path.getsize(os.path.join(work, out_file.group(1))
-                                                if os.path.exists(os.path.join(work, out_file.group(1))) else 0):
-                problems.append(f"wrote no {out_file.group(1)}")
+            problems = problems_of(ex, status, output, work)
             say(f"{where}: {'FAIL' if problems else 'ok'} {ex.command}  "
                 f"(exit {status}{', on a terminal' if interactive else ''}, {took:.1f} s)")
             if problems:
@@ -386,7 +399,7 @@ def main():
             path = os.path.join(tmp, f"readme-line-{line}.{extension}")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
-            status, output = session.run(f"hopscope validate {path}", interactive=False)
+            status, output = session.run(f"hopscope validate {shlex.quote(path)}", interactive=False)
             say(f"README.md:{line}: {'ok' if status == 0 else 'FAIL'} the {extension} block validates")
             if status != 0:
                 failures.append(f"README.md:{line}: the {extension} block does not validate:\n{output}")

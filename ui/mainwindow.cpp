@@ -12,8 +12,10 @@
 #include "labstarter.h"
 #include "liveprobing.h"
 #include "mainactions.h"
+#include "mappicture.h"
 #include "problemspanel.h"
 #include "parametersdialog.h"
+#include "placeholderlistview.h"
 #include "recentfilesmenu.h"
 #include "referencedialog.h"
 #include "resume.h"
@@ -21,8 +23,6 @@
 #include "runnerpanel.h"
 #include "settings.h"
 #include "starterenvironment.h"
-#include "mappicture.h"
-#include "placeholderlistview.h"
 #include "timelinemodel.h"
 #include "topologyscene.h"
 #include "topologyview.h"
@@ -992,8 +992,8 @@ void MainWindow::showAbout()
     // docs/licensing.md: the licence is the team's decision; until it is made, say so.
     const QString licence =
         tr("<p><b>Licence:</b> Hopscope's own licence has not been chosen yet. It links Qt Charts, "
-           "which is under GPL-3.0-or-later, and Qt (LGPL-3.0), libpqxx (BSD-3-Clause), libpq "
-           "(PostgreSQL), libcurl (curl), yaml-cpp, c-ares and nlohmann-json (MIT): see %1.</p>")
+           "which is under GPL-3.0-or-later, and other libraries under permissive licences: "
+           "see %1.</p>")
             .arg(link(licensingPath(), tr("Licensing")));
     QMessageBox::about(this, tr("About Hopscope"),
                        tr("<h3>Hopscope %1</h3>"

@@ -21,12 +21,12 @@ namespace hopscope {
 class DiagnosticsModel;
 struct Environment;
 class EnvironmentListModel;
-class PlaceholderListView;
 class HistoryChart;
 class HistoryService;
 class HopInspector;
 class LabStarter;
 class MainActions;
+class PlaceholderListView;
 class ProblemsPanel;
 class ReferenceDialog;
 class RunbookBrowser;

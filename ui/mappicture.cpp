@@ -8,14 +8,12 @@
 
 namespace hopscope {
 
-QString MapPicture::write(const QGraphicsScene& scene, const QString& path) const
+QString MapPicture::write(QGraphicsScene& scene, const QString& path) const
 {
     const QRectF source = scene.sceneRect();
     if (source.isEmpty())
         return tr("there is no map to export");
     const QRectF target(QPointF(0, 0), source.size());
-    // QGraphicsScene::render is not const, though drawing changes nothing in the scene.
-    auto& drawn = const_cast<QGraphicsScene&>(scene);
     QSaveFile file(path);
     if (path.endsWith(QLatin1String(".svg"), Qt::CaseInsensitive)) {
         if (!file.open(QIODevice::WriteOnly))
@@ -27,7 +25,7 @@ QString MapPicture::write(const QGraphicsScene& scene, const QString& path) cons
         svg.setTitle(title);
         svg.setDescription(description);
         QPainter painter(&svg);
-        drawn.render(&painter, target, source);
+        scene.render(&painter, target, source);
         painter.end();
     } else {
         const qreal scale = 2;
@@ -35,7 +33,7 @@ QString MapPicture::write(const QGraphicsScene& scene, const QString& path) cons
         image.setDevicePixelRatio(scale);
         image.fill(background);
         QPainter painter(&image);
-        drawn.render(&painter, target, source);
+        scene.render(&painter, target, source);
         painter.end();
         if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG"))
             return file.errorString();

@@ -19,7 +19,7 @@ public:
     QColor background;    // PNG only; SVG stays transparent
 
     // Empty when written, else why not ("there is no map to export", the file's error).
-    QString write(const QGraphicsScene& scene, const QString& path) const;
+    QString write(QGraphicsScene& scene, const QString& path) const;
 };
 
 } // namespace hopscope
