@@ -7,6 +7,7 @@
 #include "loader.h"
 #include "parametersdialog.h"
 #include "resume.h"
+#include "resumeoffer.h"
 #include "runbookbrowser.h"
 #include "runbookcatalog.h"
 #include "runbooklistmodel.h"
@@ -17,6 +18,7 @@
 #include "walkthrough.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
@@ -26,6 +28,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -119,6 +122,53 @@ private:
     {
         return "    - title: flag is set\n      command: [python3, -c, \"import os, sys; sys.exit(0 if os.path.exists(sys.argv[1]) else 3)\", "
                "\"${out}/flag\"]\n";
+    }
+
+    // A run of "append one, append two" in dataFile that stopped after step one ran, before
+    // step two was confirmed, as a process that dies leaves it. Its id, or empty on failure.
+    QString leaveUnfinishedRun(const QString& dataFile)
+    {
+        const QString runbookFile = writeFile(QStringLiteral("resume-runbook.yaml"), runbookYaml(touchStep("one") + touchStep("two")));
+        const QString envFile = writeFile(QStringLiteral("resume-env.yaml"), environmentYaml());
+        const LoadedFile rb = loadFile(runbookFile.toStdString());
+        const LoadedFile env = loadFile(envFile.toStdString());
+        if (runbookFile.isEmpty() || envFile.isEmpty() || !rb.runbook || env.environments.empty())
+            return {};
+        PlanResult made = makePlan(*rb.runbook, env.environments.front(), {});
+        if (!made.plan)
+            return {};
+        RunController::Options options;
+        options.dataFile = dataFile;
+        options.runbookHash = sha256Of(runbookFile);
+        options.environmentFile = envFile;
+        // Deleted without an abort, as a process that dies leaves it.
+        auto first = std::make_unique<RunController>(*made.plan, options);
+        QSignalSpy asked(first.get(), &RunController::confirmationRequested);
+        if (!first->start() || !QTest::qWaitFor([&] { return asked.size() == 1; }, kTimeoutMs))
+            return {};
+        first->confirm(asked.at(0).at(0).value<ConfirmationRequest>().id);
+        if (!QTest::qWaitFor([&] { return asked.size() == 2; }, kTimeoutMs) || ranLog() != "one\n")
+            return {};
+        return first->runId();
+    }
+
+    // Answers the next modal message box by clicking its button with this text, once it shows.
+    static void answerWith(const QString& buttonText, QString* boxText = nullptr)
+    {
+        QTimer::singleShot(0, [buttonText, boxText] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box)
+                return;
+            if (boxText)
+                *boxText = box->text() + QLatin1Char('\n') + box->informativeText();
+            for (QAbstractButton* b : box->buttons()) {
+                if (b->text() == buttonText) {
+                    b->click();
+                    return;
+                }
+            }
+            box->reject();  // no such button: the test sees nothing was chosen
+        });
     }
 
     QByteArray ranLog() const
@@ -361,30 +411,8 @@ private slots:
     void anUnfinishedRunResumesWhereItStopped()
     {
         const QString dataFile = path(QStringLiteral("resume.sqlite"));
-        const QString runbookFile = writeFile(QStringLiteral("resume-runbook.yaml"), runbookYaml(touchStep("one") + touchStep("two")));
-        const QString envFile = writeFile(QStringLiteral("resume-env.yaml"), environmentYaml());
-        QVERIFY(!runbookFile.isEmpty() && !envFile.isEmpty());
-        QString runId;
-        {
-            const LoadedFile rb = loadFile(runbookFile.toStdString());
-            const LoadedFile env = loadFile(envFile.toStdString());
-            QVERIFY(rb.runbook && !env.environments.empty());
-            PlanResult made = makePlan(*rb.runbook, env.environments.front(), {});
-            QVERIFY(made.plan);
-            RunController::Options options;
-            options.dataFile = dataFile;
-            options.runbookHash = sha256Of(runbookFile);
-            options.environmentFile = envFile;
-            // Deleted without an abort, as a process that dies leaves it.
-            auto first = std::make_unique<RunController>(*made.plan, options);
-            QSignalSpy asked(first.get(), &RunController::confirmationRequested);
-            QVERIFY(first->start());
-            QTRY_COMPARE_WITH_TIMEOUT(asked.size(), 1, kTimeoutMs);
-            first->confirm(asked.at(0).at(0).value<ConfirmationRequest>().id);
-            QTRY_COMPARE_WITH_TIMEOUT(asked.size(), 2, kTimeoutMs);
-            QCOMPARE(ranLog(), QByteArray("one\n"));
-            runId = first->runId();
-        }
+        const QString runId = leaveUnfinishedRun(dataFile);
+        QVERIFY(!runId.isEmpty());
 
         AuditLog audit;
         QVERIFY(audit.open(dataFile));
@@ -421,6 +449,38 @@ private slots:
         QCOMPARE(run->outcome, QStringLiteral("passed"));
         QCOMPARE(run->resumes, 1);
         QVERIFY(resumableRuns(audit).empty());
+    }
+
+    // The window's question at start, through its real boxes: Not Now keeps the run on offer,
+    // Resume hands it over at step two, Abandon It records it so it is not offered again.
+    void theOfferAsksNotNowResumeOrAbandon()
+    {
+        const QString dataFile = path(QStringLiteral("offer.sqlite"));
+        const QString runId = leaveUnfinishedRun(dataFile);
+        QVERIFY(!runId.isEmpty());
+        AuditLog audit;
+        QVERIFY(audit.open(dataFile));
+
+        QString asked;
+        answerWith(QStringLiteral("&Not Now"), &asked);
+        QVERIFY(!ResumeOffer::ask(nullptr, audit));
+        QVERIFY2(asked.contains(QStringLiteral("“Test runbook” on qa")) && asked.contains(QStringLiteral("step 2, append two")),
+                 qPrintable(asked));
+        QCOMPARE(resumableRuns(audit).size(), std::size_t(1));
+
+        answerWith(QStringLiteral("&Resume"));
+        const std::optional<ResumeOffer::Choice> choice = ResumeOffer::ask(nullptr, audit);
+        QVERIFY(choice);
+        QCOMPARE(choice->request.run.id, runId);
+        QCOMPARE(choice->request.point.position, 1);
+        QCOMPARE(ranLog(), QByteArray("one\n"));  // asking ran nothing
+
+        answerWith(QStringLiteral("&Abandon It"));
+        QVERIFY(!ResumeOffer::ask(nullptr, audit));
+        QVERIFY(resumableRuns(audit).empty());
+        QCOMPARE(audit.run(runId)->outcome, QStringLiteral("abandoned"));
+        QVERIFY(!ResumeOffer::ask(nullptr, audit));  // nothing left to offer: no box at all
+        QCOMPARE(ranLog(), QByteArray("one\n"));
     }
 
     void onlyUnfinishedRunsOfNoLiveProcessAreOffered()

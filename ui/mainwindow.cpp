@@ -19,6 +19,7 @@
 #include "recentfilesmenu.h"
 #include "referencedialog.h"
 #include "resume.h"
+#include "resumeoffer.h"
 #include "runbookbrowser.h"
 #include "runnerpanel.h"
 #include "settings.h"
@@ -36,16 +37,13 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
-#include <QDateTime>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QProgressBar>
-#include <QPushButton>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
-#include <QLocale>
 #include <QMenuBar>
 #include <QDir>
 #include <QMessageBox>
@@ -381,72 +379,14 @@ void MainWindow::offerResume()
     AuditLog audit;
     if (m_runner->isRunning() || !audit.open())
         return;  // without a trail there is nothing to offer; a run says why it cannot record
-    const std::vector<AuditRun> runs = resumableRuns(audit);
-    if (runs.empty())
+    const std::optional<ResumeOffer::Choice> choice = ResumeOffer::ask(this, audit);
+    if (!choice)
         return;
-    const AuditRun& run = runs.front();  // the newest; `hopscope report --list --unfinished` lists all
-    const QString title = tr("Resume Run");
-    const QString what = tr("The run of “%1” on %2, started %3, did not finish.")
-                             .arg(run.runbookTitle, run.environment,
-                                  QLocale().toString(QDateTime::fromMSecsSinceEpoch(run.startedMs), QLocale::ShortFormat));
-    RunSetupError problem;
-    const std::optional<ResumeRequest> request = prepareResume(audit, run.id, {}, &problem);
-    // Without a way to let it go, a run that cannot go on would be offered at every start.
-    const auto abandon = [&] {
-        if (!audit.finishRun(run.id, QStringLiteral("abandoned"), QDateTime::currentMSecsSinceEpoch()))
-            QMessageBox::warning(this, title, tr("The run could not be marked as abandoned: %1").arg(audit.error()));
-    };
-    if (!request) {
-        QMessageBox cannot(QMessageBox::Warning, title, what, QMessageBox::NoButton, this);
-        cannot.setInformativeText(tr("It cannot be resumed: %1").arg(problem.text()));
-        QPushButton* drop = cannot.addButton(tr("&Abandon It"), QMessageBox::DestructiveRole);
-        cannot.setDefaultButton(cannot.addButton(tr("&Not Now"), QMessageBox::RejectRole));
-        cannot.exec();
-        if (cannot.clickedButton() == drop)
-            abandon();
-        return;
-    }
-    const ResumePoint& point = request->point;
-    const PlanStep* next =
-        point.position < 0 ? nullptr : &request->plan.steps[std::size_t(request->plan.topLevel[std::size_t(point.position)])];
-    QMessageBox offer(QMessageBox::Question, title, what, QMessageBox::NoButton, this);
-    offer.setInformativeText(next ? tr("It would go on at step %1, %2. Every step that changes something asks first, as in a new run.")
-                                        .arg(next->number, next->title)
-                                  : tr("Every step is done; resuming records the run as finished."));
-    QPushButton* resume = offer.addButton(tr("&Resume"), QMessageBox::AcceptRole);
-    QPushButton* drop = offer.addButton(tr("&Abandon It"), QMessageBox::DestructiveRole);
-    QPushButton* notNow = offer.addButton(tr("&Not Now"), QMessageBox::RejectRole);
-    offer.setDefaultButton(notNow);
-    offer.setEscapeButton(notNow);
-    offer.exec();
-    if (offer.clickedButton() == drop)
-        abandon();
-    if (offer.clickedButton() != resume)
-        return;
-    bool rerun = true;  // an unknown step that changes nothing simply runs again
-    if (point.unknownChanges) {
-        QMessageBox unknown(QMessageBox::Warning, title,
-                            tr("Step %1, %2, was running when the run stopped: nobody knows whether it did its work.")
-                                .arg(next->number, next->title),
-                            QMessageBox::NoButton, this);
-        unknown.setInformativeText(tr("It may have changed something already. Run it again (it asks first), or "
-                                      "treat it as done (recorded as skipped)?"));
-        unknown.setDetailedText(next->preview.rendered);
-        QPushButton* again = unknown.addButton(tr("Run it &again"), QMessageBox::AcceptRole);
-        QPushButton* done = unknown.addButton(tr("&Treat it as done"), QMessageBox::AcceptRole);
-        QPushButton* cancel = unknown.addButton(QMessageBox::Cancel);
-        unknown.setDefaultButton(cancel);
-        unknown.setEscapeButton(cancel);
-        unknown.exec();
-        if (unknown.clickedButton() != again && unknown.clickedButton() != done)
-            return;
-        rerun = unknown.clickedButton() == again;
-    }
     m_runnerDock->show();
     m_runnerDock->raise();
     QString error;
-    if (!m_runner->resume(*request, rerun, &error)) {
-        QMessageBox::warning(this, title, tr("The run could not be resumed: %1").arg(error));
+    if (!m_runner->resume(choice->request, choice->rerun, &error)) {
+        QMessageBox::warning(this, tr("Resume Run"), tr("The run could not be resumed: %1").arg(error));
         return;
     }
     m_actions->exportRunReport->setEnabled(true);
