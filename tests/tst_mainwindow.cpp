@@ -36,6 +36,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 #include <memory>
 
@@ -766,6 +767,58 @@ private slots:
         QVERIFY(!view.isShowingPlaceholder());  // the first change replaces it
         model.clear();
         QVERIFY(view.isShowingPlaceholder());
+    }
+
+    void inspectorOpensTheChecksThatNeedAttention()
+    {
+        const Environment env = probedBlueGreen();
+        ResultsByHop healed = blueDown();
+        healed["lb"]["reachable"] = result("lb", CheckStatus::Pass, "200 · 3 ms", "200 · 3 ms");
+        HopInspector inspector;
+        QTreeView* tree = inspector.checksView();
+        const auto check = [&] { return inspector.checksModel()->index(0, 0); };
+
+        inspector.showHop(env, *env.hop("lb"));
+        QVERIFY(!tree->isExpanded(check()));  // not probed yet: one line per check
+        inspector.showResults(diagnose(env, blueDown()), false);
+        QVERIFY(tree->isExpanded(check()));  // failing: open on its evidence
+        tree->collapse(check());             // the user closes it ...
+        inspector.showResults(diagnose(env, blueDown()), false);
+        QVERIFY(!tree->isExpanded(check()));  // ... and the next round, no different, leaves it closed
+        inspector.showResults(diagnose(env, healed), false);
+        QVERIFY(!tree->isExpanded(check()));  // passing: its summary line says enough
+        tree->expand(check());
+        inspector.showResults(diagnose(env, healed), false);
+        QVERIFY(tree->isExpanded(check()));  // opened by the user, still passing: stays open
+        inspector.showResults(diagnose(env, blueDown()), false);
+        QVERIFY(tree->isExpanded(check()));  // failing again
+
+        inspector.showHop(env, *env.hop("dns"));
+        inspector.showResults(diagnose(env, blueDown()), false);
+        QVERIFY(!tree->isExpanded(check()));
+    }
+
+    void inspectorOpensOnlyTheWorstChecks()
+    {
+        // A hop whose first check warns and whose second fails: the failing one is what the
+        // engineer needs, so it opens and the warning stays one line.
+        Environment env = probedBlueGreen();
+        Hop& db = env.hops.back();
+        QCOMPARE(db.id, std::string("db"));
+        Check second = db.checks.front();
+        second.name = "tables";
+        db.checks.push_back(second);
+        ResultsByHop results = blueDown();  // db's "reachable" warns
+        CheckResult failing = result("db", CheckStatus::Fail, "missing tables: users");
+        failing.check = "tables";
+        results["db"]["tables"] = failing;
+        HopInspector inspector;
+        inspector.resize(600, 300);
+        inspector.showHop(env, db);
+        inspector.showResults(diagnose(env, results), false);
+        QTreeView* tree = inspector.checksView();
+        QVERIFY(!tree->isExpanded(inspector.checksModel()->index(0, 0)));
+        QVERIFY(tree->isExpanded(inspector.checksModel()->index(1, 0)));
     }
 
     void inspectorOffersTheCausesRunbooksFirst()

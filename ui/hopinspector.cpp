@@ -18,6 +18,8 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace hopscope {
 
 HopInspector::HopInspector(QWidget* parent) : QWidget(parent), m_model(new ChecksModel(this))
@@ -100,7 +102,8 @@ QWidget* HopInspector::createHopPage()
     m_checks->addAction(m_copy);
     m_checks->header()->setStretchLastSection(true);
     connect(m_model, &QAbstractItemModel::modelReset, m_checks, [this] {
-        m_checks->expandAll();
+        m_expandedFor.clear();
+        expandWhatNeedsAttention();
         m_checks->resizeColumnToContents(ChecksModel::NameColumn);
     });
 
@@ -180,6 +183,7 @@ void HopInspector::showResults(const Diagnosis& diagnosis, bool stale)
     if (!verdict)
         return;
     m_model->setResults(verdict->results);
+    expandWhatNeedsAttention();
     m_hopStatus = verdict->status;
     m_hopRole = verdict->role;
     const int size = m_status->fontMetrics().height();
@@ -205,6 +209,31 @@ void HopInspector::showResults(const Diagnosis& diagnosis, bool stale)
         text += QStringLiteral("\n") + tr("Last probed %1").arg(QLocale().toString(last.time(), QStringLiteral("HH:mm:ss")));
     m_status->setText(text);
     updateRunbooks(diagnosis, *verdict);
+}
+
+void HopInspector::expandWhatNeedsAttention()
+{
+    const int rows = m_model->rowCount();
+    HopStatus worst = HopStatus::Green;
+    for (int row = 0; row < rows; ++row) {
+        if (const HopStatus status = m_model->status(row); status != HopStatus::Grey)
+            worst = std::max(worst, status);
+    }
+    m_expandedFor.resize(rows, -1);  // -1: not decided yet
+    QModelIndex first;
+    for (int row = 0; row < rows; ++row) {
+        const HopStatus status = m_model->status(row);
+        const QModelIndex check = m_model->index(row, 0);
+        const bool open = status != HopStatus::Green && status != HopStatus::Grey && status == worst;
+        if (open && !first.isValid())
+            first = check;
+        if (m_expandedFor[row] == int(status))
+            continue;
+        m_expandedFor[row] = int(status);
+        m_checks->setExpanded(check, open);
+    }
+    if (first.isValid() && m_checks->isExpanded(first))
+        m_checks->scrollTo(first, QAbstractItemView::PositionAtTop);
 }
 
 void HopInspector::updateRunbooks(const Diagnosis& diagnosis, const HopVerdict& verdict)

@@ -59,6 +59,10 @@ private:
     QWidget* createHopPage();
 
     void updateRunbooks(const Diagnosis& diagnosis, const HopVerdict& verdict);
+    // The worst checks (failing, else warning) open on their evidence and scrolled to, the
+    // others closed to their one-line summary. A check is decided again only when its status
+    // changes, so one the user opened or closed stays so while nothing changes.
+    void expandWhatNeedsAttention();
 
     std::optional<Hop> m_hop;
     QHash<QString, QString> m_hopTitles;  // of the environment shown, for naming the likely cause
@@ -76,6 +80,7 @@ private:
     QLabel* m_statusIcon = nullptr;
     QLabel* m_status = nullptr;
     QTreeView* m_checks = nullptr;
+    QList<int> m_expandedFor;  // per check: the HopStatus its open/closed state was decided for
     QAction* m_copy = nullptr;
     QBoxLayout* m_layout = nullptr;
     QWidget* m_about = nullptr;
