@@ -69,7 +69,8 @@ std::optional<Runbook> findRunbook(const QString& wanted, RunSetupError* error)
                         .arg(wanted, QString::fromStdString(didYouMean(wanted.toStdString(), catalog.ids()))));
         return std::nullopt;
     }
-    LoadedFile file = loadFile(wanted.toStdString());
+    // By its absolute path: the audit trail records it, and a resume may start elsewhere.
+    LoadedFile file = loadFile(QFileInfo(wanted).absoluteFilePath().toStdString());
     if (!keepFileErrors(file, error))
         return std::nullopt;
     if (!file.runbook) {

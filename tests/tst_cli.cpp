@@ -196,6 +196,19 @@ private slots:
         QVERIFY2(!r.out.contains(QStringLiteral("seen-21")), qPrintable(r.out));  // passed: its observation is in the audit trail only
         QVERIFY2(r.out.contains(QStringLiteral("seen-32")), qPrintable(r.out));   // failed: what it saw is shown
     }
+
+    void aRunbookGivenByARelativePathIsRecordedWhole()
+    {
+        // The trail keeps where the runbook is, so a resume or a report works from any directory.
+        const Result r = runHopscope({QStringLiteral("run"), QStringLiteral("rb.yaml"), QStringLiteral("--env-file"), QStringLiteral("env.yaml"),
+                                      QStringLiteral("--no-probe"), QStringLiteral("--yes"), QStringLiteral("--data-file"), file(QStringLiteral("audit.sqlite"))},
+                                     m_dir.path());
+        QVERIFY2(r.out.contains(QStringLiteral("=> passed 1")), qPrintable(r.out + r.err));
+        const Result report = runHopscope({QStringLiteral("report"), QStringLiteral("last"), QStringLiteral("--data-file"), file(QStringLiteral("audit.sqlite"))});
+        QCOMPARE(report.exitCode, 0);
+        QVERIFY2(report.out.contains(QStringLiteral("(%1)").arg(file(QStringLiteral("rb.yaml")))), qPrintable(report.out));
+        QVERIFY2(report.out.contains(QStringLiteral("(%1)").arg(file(QStringLiteral("env.yaml")))), qPrintable(report.out));
+    }
 };
 
 // A path of three hops whose states the test chooses: a tcp check against a listener it
