@@ -146,14 +146,14 @@ def examples(readme, source):
                     found.append(current)
                 elif current is not None:
                     current.shown.append(line)
-            for example in found:
-                if example.shown == []:
-                    example.shown = None
         elif info == "sh":
             for i, line in enumerate(lines):
                 command = re.sub(r"\s+#\s.*$", "", line).strip()
                 if command and not command.startswith("#"):
                     found.append(Example(first + i, command))
+    for example in found:
+        if example.shown == []:  # a transcript line with no output under it: output not shown
+            example.shown = None
     return found
 
 

@@ -43,6 +43,13 @@ using namespace hopscope;
 namespace {
 
 constexpr int kTimeoutMs = 15000;
+// A stall the engineer would notice. Not a benchmark (bench/ measures): a guard against the
+// GUI thread blocking on the run, loose enough for AddressSanitizer's 2-3x slowdown.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr qint64 kStallLimitMs = 600;
+#else
+constexpr qint64 kStallLimitMs = 200;
+#endif
 
 LoadedFile load(const QByteArray& yaml, const char* name)
 {
@@ -328,7 +335,7 @@ private slots:
         tick.stop();
         QCOMPARE(finished.at(0).at(0).value<RunOutcome>(), RunOutcome::Passed);
         qInfo("longest gap between 5 ms ticks while streaming: %lld ms", longestGap);
-        QVERIFY2(longestGap < 200, qPrintable(QStringLiteral("the event loop stalled for %1 ms").arg(longestGap)));
+        QVERIFY2(longestGap < kStallLimitMs, qPrintable(QStringLiteral("the event loop stalled for %1 ms").arg(longestGap)));
         QTRY_VERIFY(panel.outputView()->toPlainText().contains(QStringLiteral("passed")));
         QVERIFY(panel.outputView()->document()->blockCount() <= RunnerPanel::kMaxOutputLines);
         QVERIFY(panel.outputView()->toPlainText().contains(QStringLiteral("of a flood of output")));
